@@ -1,0 +1,128 @@
+#include "core/api_client.h"
+
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "core/form.h"
+
+namespace tidb_backups {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr std::string_view kAction = "ListTiDBClusterBackup";
+
+bool is_masked(const std::string& name) { return name == "Signature" || name == "PublicKey"; }
+
+// The HTTP status families that a retry can fix: rate limiting and server-side failures.
+bool is_retryable_status(int status) { return status == 429 || status == 408 || status >= 500; }
+
+Error http_status_error(const HttpResponse& response, std::string_view url) {
+    Error error = make_error(ErrorKind::Network, fmt::format("HTTP {} from {}", response.status, url));
+    error.retryable = is_retryable_status(response.status);
+    if (response.status == 429) {
+        error.hint = "the API is rate limiting this key; try again later or lower --concurrency";
+    } else if (response.status >= 500) {
+        error.hint = "the service or a proxy in front of it is failing; try again later";
+    } else if (response.status == 404) {
+        error.hint = "check --endpoint: it should be the API's base URL";
+    }
+    return error;
+}
+
+}  // namespace
+
+Params list_params(const PageQuery& query) {
+    Params params = {
+        {"Action", std::string(kAction)},
+        {"Region", query.region},
+        {"Id", query.cluster_id},
+        {"Limit", std::to_string(query.limit)},
+        {"Offset", std::to_string(query.offset)},
+    };
+    if (!query.project_id.empty()) {
+        params.emplace_back("ProjectId", query.project_id);
+    }
+    return params;
+}
+
+std::string masked_form(const Params& params) {
+    Params shown = params;
+    for (auto& [name, value] : shown) {
+        if (is_masked(name)) {
+            value = "***";
+        }
+    }
+    return form_encode(shown);
+}
+
+ApiClient::ApiClient(Transport& transport, const Signer& signer, RetryPolicy policy, std::string url_for_logs,
+                     LogSink log, Sleep sleep)
+    : transport_(transport),
+      signer_(signer),
+      policy_(policy),
+      url_for_logs_(std::move(url_for_logs)),
+      log_(std::move(log)),
+      sleep_(std::move(sleep)),
+      random_(std::random_device{}()) {
+    if (!sleep_) {
+        sleep_ = [](std::chrono::milliseconds delay) { std::this_thread::sleep_for(delay); };
+    }
+}
+
+Params ApiClient::signed_params(const PageQuery& query) const { return signer_.sign(list_params(query)); }
+
+Expected<BackupPage> ApiClient::list_page(const PageQuery& query) {
+    Params params = signed_params(query);
+    const std::string body = form_encode(params);
+    const std::string shown = masked_form(params);
+    for (int attempt = 0;; ++attempt) {
+        log(1, fmt::format("POST {} {}", url_for_logs_, shown));
+        Expected<BackupPage> page = attempt_once(body);
+        if (page || !page.error().retryable || attempt >= policy_.retries) {
+            return page;
+        }
+        std::chrono::milliseconds delay = policy_.backoff(attempt + 1, random_);
+        delay = std::max(delay, retry_after_);
+        log(1, fmt::format("retry {}/{} in {} ms: {}", attempt + 1, policy_.retries, delay.count(),
+                           page.error().message));
+        sleep_(delay);
+    }
+}
+
+Expected<BackupPage> ApiClient::attempt_once(const std::string& body) {
+    retry_after_ = std::chrono::milliseconds(0);
+    auto started = Clock::now();
+    Expected<HttpResponse> response = transport_.post_form(body);
+    auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
+    if (!response) {
+        log(1, fmt::format("failed after {} ms: {}", elapsed.count(), response.error().message));
+        return response.error();
+    }
+    log(1, fmt::format("HTTP {} in {} ms, {} bytes", response->status, elapsed.count(), response->body.size()));
+    log(2, fmt::format("response body: {}", response->body));
+    bool success_status = response->status >= 200 && response->status < 300;
+    if (!success_status) {
+        retry_after_ = parse_retry_after(response->retry_after, policy_.cap);
+    }
+    Expected<BackupPage> page = parse_backup_page(response->body);
+    if (success_status) {
+        return page;
+    }
+    // An error status with an API answer in the body: the RetCode says more than the status,
+    // unless the status itself asks for a retry.
+    if (!page && page.error().kind == ErrorKind::Api && !is_retryable_status(response->status)) {
+        return page;
+    }
+    return http_status_error(*response, url_for_logs_);
+}
+
+void ApiClient::log(int verbosity, std::string_view line) const {
+    if (log_) {
+        log_(verbosity, line);
+    }
+}
+
+}  // namespace tidb_backups

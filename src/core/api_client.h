@@ -1,0 +1,62 @@
+// One ListTiDBClusterBackup call: build the parameters, sign them, send them through a
+// Transport, retry what may succeed later, parse the page. Logs through a callback with the
+// Signature and PublicKey masked.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <random>
+#include <string>
+#include <string_view>
+
+#include "core/response.h"
+#include "core/retry.h"
+#include "core/signer.h"
+#include "core/transport.h"
+
+namespace tidb_backups {
+
+struct PageQuery {
+    std::string region;
+    std::string cluster_id;
+    std::string project_id;  // not sent when empty
+    std::int64_t limit = 30;
+    std::int64_t offset = 0;
+};
+
+// The unsigned request parameters of one page, in the document's order.
+Params list_params(const PageQuery& query);
+
+// A form body with the values of Signature and PublicKey replaced by "***", for logs.
+std::string masked_form(const Params& params);
+
+// Verbosity 1: one line per request and response; 2: also the bodies.
+using LogSink = std::function<void(int verbosity, std::string_view line)>;
+using Sleep = std::function<void(std::chrono::milliseconds)>;
+
+class ApiClient {
+public:
+    ApiClient(Transport& transport, const Signer& signer, RetryPolicy policy, std::string url_for_logs,
+              LogSink log = {}, Sleep sleep = {});
+
+    // The signed parameters that list_page would send for `query`.
+    Params signed_params(const PageQuery& query) const;
+
+    Expected<BackupPage> list_page(const PageQuery& query);
+
+private:
+    Expected<BackupPage> attempt_once(const std::string& body);
+    void log(int verbosity, std::string_view line) const;
+
+    Transport& transport_;
+    const Signer& signer_;
+    RetryPolicy policy_;
+    std::string url_for_logs_;
+    LogSink log_;
+    Sleep sleep_;
+    std::mt19937_64 random_;
+    std::chrono::milliseconds retry_after_{0};  // from the last error response
+};
+
+}  // namespace tidb_backups

@@ -1,0 +1,33 @@
+// A backup as the API sent it: a JSON object whose key order and unknown fields are kept, so
+// `-o json` can print it exactly as received. Typed accessors read the documented fields.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace tidb_backups {
+
+using BackupObject = nlohmann::ordered_json;
+
+// The documented BackupData fields, in the document's order: the default columns.
+inline const std::vector<std::string>& documented_fields() {
+    static const std::vector<std::string> fields = {"BackupId",   "BackupStartTime", "BackupEndTime",
+                                                    "BackupSize", "State",           "BackupType"};
+    return fields;
+}
+
+// A field as text: strings as they are, numbers in decimal, absent or null as "", anything
+// else as compact JSON. Invalid UTF-8 in a string is kept byte for byte.
+std::string field_text(const BackupObject& backup, std::string_view field);
+
+// A field as an integer when it is a number or a string of digits (the API is loose).
+std::optional<std::int64_t> field_integer(const BackupObject& backup, std::string_view field);
+
+inline std::string backup_id(const BackupObject& backup) { return field_text(backup, "BackupId"); }
+
+}  // namespace tidb_backups

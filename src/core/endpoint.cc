@@ -1,0 +1,118 @@
+#include "core/endpoint.h"
+
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <charconv>
+
+#include <fmt/format.h>
+
+namespace tidb_backups {
+
+namespace {
+
+std::string lowercase(std::string_view text) {
+    std::string out(text);
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return out;
+}
+
+Error bad_url(std::string_view url, std::string_view why) {
+    return make_error(ErrorKind::Usage, fmt::format("invalid endpoint '{}': {}", url, why),
+                      "expected a URL like https://api.sigcalcloud.com or http://127.0.0.1:8080");
+}
+
+}  // namespace
+
+std::string Endpoint::origin() const {
+    std::string shown_host = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+    bool default_port = (is_https() && port == 443) || (!is_https() && port == 80);
+    if (default_port) {
+        return fmt::format("{}://{}", scheme, shown_host);
+    }
+    return fmt::format("{}://{}:{}", scheme, shown_host, port);
+}
+
+std::string Endpoint::url() const { return origin() + path; }
+
+Expected<Endpoint> parse_endpoint(std::string_view url) {
+    Endpoint endpoint;
+    std::size_t scheme_end = url.find("://");
+    if (scheme_end == std::string_view::npos) {
+        return bad_url(url, "it has no http:// or https:// scheme");
+    }
+    endpoint.scheme = lowercase(url.substr(0, scheme_end));
+    if (endpoint.scheme != "http" && endpoint.scheme != "https") {
+        return bad_url(url, fmt::format("unsupported scheme '{}'", endpoint.scheme));
+    }
+    std::string_view rest = url.substr(scheme_end + 3);
+    std::size_t path_start = rest.find_first_of("/?#");
+    std::string_view authority = rest.substr(0, path_start);
+    std::string_view path =
+        path_start == std::string_view::npos ? std::string_view{} : rest.substr(path_start);
+    if (!path.empty() && path.front() != '/') {
+        return bad_url(url, "a query or fragment is not allowed");
+    }
+    if (path.find_first_of("?#") != std::string_view::npos) {
+        return bad_url(url, "a query or fragment is not allowed");
+    }
+    if (authority.find('@') != std::string_view::npos) {
+        return bad_url(url, "credentials in the URL are not allowed");
+    }
+    std::string_view port_text;
+    if (!authority.empty() && authority.front() == '[') {
+        std::size_t close = authority.find(']');
+        if (close == std::string_view::npos) {
+            return bad_url(url, "unclosed '[' in the host");
+        }
+        endpoint.host = std::string(authority.substr(1, close - 1));
+        std::string_view after = authority.substr(close + 1);
+        if (!after.empty()) {
+            if (after.front() != ':') {
+                return bad_url(url, "unexpected text after the host");
+            }
+            port_text = after.substr(1);
+        }
+    } else {
+        std::size_t colon = authority.rfind(':');
+        endpoint.host = std::string(authority.substr(0, colon));
+        if (colon != std::string_view::npos) {
+            port_text = authority.substr(colon + 1);
+        }
+    }
+    endpoint.host = lowercase(endpoint.host);
+    if (endpoint.host.empty()) {
+        return bad_url(url, "the host is empty");
+    }
+    endpoint.port = endpoint.is_https() ? 443 : 80;
+    if (!port_text.empty()) {
+        int port = 0;
+        auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+        if (ec != std::errc{} || end != port_text.data() + port_text.size() || port < 1 ||
+            port > 65535) {
+            return bad_url(url, fmt::format("'{}' is not a port number (1-65535)", port_text));
+        }
+        endpoint.port = port;
+    }
+    endpoint.path = path.empty() ? "/" : std::string(path);
+    return endpoint;
+}
+
+bool is_loopback_host(std::string_view host) {
+    if (host == "localhost" || host == "localhost.") {
+        return true;
+    }
+    std::string text(host);
+    in_addr v4{};
+    if (inet_pton(AF_INET, text.c_str(), &v4) == 1) {
+        return (ntohl(v4.s_addr) >> 24) == 127;
+    }
+    in6_addr v6{};
+    if (inet_pton(AF_INET6, text.c_str(), &v6) == 1) {
+        return IN6_IS_ADDR_LOOPBACK(&v6);
+    }
+    return false;
+}
+
+}  // namespace tidb_backups

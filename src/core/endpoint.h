@@ -1,0 +1,31 @@
+// The API endpoint URL, split for the HTTP client, with the rule that plain http is only for
+// loopback hosts (a signed request must not travel in clear over a network).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/error.h"
+
+namespace tidb_backups {
+
+struct Endpoint {
+    std::string scheme;  // "http" or "https"
+    std::string host;    // without brackets for IPv6 literals
+    int port = 0;
+    std::string path;    // starts with '/', "/" when the URL has none
+
+    bool is_https() const { return scheme == "https"; }
+    // scheme://host[:port] as cpp-httplib wants it (IPv6 literals in brackets).
+    std::string origin() const;
+    // origin + path, for messages and --dry-run.
+    std::string url() const;
+};
+
+// Parses http(s)://host[:port][/path]; a usage error names what is wrong with the URL.
+Expected<Endpoint> parse_endpoint(std::string_view url);
+
+// localhost, 127.0.0.0/8 and ::1.
+bool is_loopback_host(std::string_view host);
+
+}  // namespace tidb_backups

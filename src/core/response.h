@@ -1,0 +1,29 @@
+// Parses a ListTiDBClusterBackup response body. The document disagrees with itself and with
+// the service, so this accepts every shape seen: Data as an array or a single object, the
+// example's "BackupData" (object or array), TotalCount missing, RetCode as a string.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/backup.h"
+#include "core/error.h"
+
+namespace tidb_backups {
+
+struct BackupPage {
+    std::vector<BackupObject> backups;
+    std::optional<std::int64_t> total_count;  // absent, or not a usable number
+};
+
+// An ErrorKind::Response error for a body that is not a JSON object or lacks RetCode, and an
+// ErrorKind::Api error (ret_code set) for RetCode != 0.
+Expected<BackupPage> parse_backup_page(std::string_view body);
+
+// RetCodes after which the same request may succeed: 153 (rate limited) and >= 2000 (server side).
+bool is_retryable_ret_code(int ret_code);
+
+}  // namespace tidb_backups

@@ -1,0 +1,32 @@
+#include "core/secret.h"
+
+#include <openssl/crypto.h>
+
+namespace tidb_backups {
+
+Secret& Secret::operator=(const Secret& other) {
+    if (this != &other) {
+        wipe();
+        value_ = other.value_;
+    }
+    return *this;
+}
+
+Secret& Secret::operator=(Secret&& other) noexcept {
+    if (this != &other) {
+        wipe();
+        value_ = std::move(other.value_);
+        other.wipe();
+    }
+    return *this;
+}
+
+void Secret::wipe() noexcept {
+    // OPENSSL_cleanse cannot be optimised away, unlike a plain memset before destruction.
+    if (!value_.empty()) {
+        OPENSSL_cleanse(value_.data(), value_.size());
+    }
+    value_.clear();
+}
+
+}  // namespace tidb_backups
