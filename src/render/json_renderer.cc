@@ -1,0 +1,60 @@
+#include "render/json_renderer.h"
+
+namespace tidb_backups {
+
+namespace {
+
+// Invalid UTF-8 from the server must not abort the output; it becomes U+FFFD.
+std::string dump(const BackupObject& value) {
+    return value.dump(-1, ' ', false, BackupObject::error_handler_t::replace);
+}
+
+}  // namespace
+
+JsonRenderer::JsonRenderer(const RenderOptions& options, std::ostream& out)
+    : options_(options), out_(out), array_(options.format == OutputFormat::Json) {}
+
+BackupObject JsonRenderer::shape(const BackupRow& row) const {
+    if (options_.fields.empty() && !options_.cluster_column) {
+        return row.backup;
+    }
+    BackupObject shaped = BackupObject::object();
+    if (options_.fields.empty()) {
+        shaped[std::string(kClusterIdField)] = std::string(row.cluster_id);
+        for (const auto& [key, value] : row.backup.items()) {
+            if (key != kClusterIdField) {
+                shaped[key] = value;
+            }
+        }
+        return shaped;
+    }
+    for (const auto& field : options_.fields) {
+        if (field == kClusterIdField) {
+            shaped[field] = std::string(row.cluster_id);
+        } else if (auto it = row.backup.find(field); it != row.backup.end()) {
+            shaped[field] = *it;
+        } else {
+            shaped[field] = nullptr;
+        }
+    }
+    return shaped;
+}
+
+void JsonRenderer::add(const BackupRow& row) {
+    std::string text = dump(shape(row));
+    if (array_) {
+        out_ << (first_ ? "[\n  " : ",\n  ") << text;
+    } else {
+        out_ << text << '\n';
+    }
+    first_ = false;
+}
+
+void JsonRenderer::finish() {
+    if (array_) {
+        out_ << (first_ ? "[]\n" : "\n]\n");
+    }
+    out_.flush();
+}
+
+}  // namespace tidb_backups

@@ -1,0 +1,51 @@
+#include "render/renderer.h"
+
+#include <algorithm>
+
+#include "render/csv_renderer.h"
+#include "render/json_renderer.h"
+#include "render/table_renderer.h"
+
+namespace tidb_backups {
+
+const std::vector<std::string>& output_format_names() {
+    static const std::vector<std::string> names = {"table", "json", "ndjson", "csv", "tsv"};
+    return names;
+}
+
+std::optional<OutputFormat> parse_output_format(std::string_view name) {
+    static constexpr OutputFormat kFormats[] = {OutputFormat::Table, OutputFormat::Json, OutputFormat::Ndjson,
+                                                OutputFormat::Csv, OutputFormat::Tsv};
+    const auto& names = output_format_names();
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        if (names[i] == name) {
+            return kFormats[i];
+        }
+    }
+    return std::nullopt;
+}
+
+std::vector<std::string> effective_fields(const RenderOptions& options) {
+    std::vector<std::string> fields = options.fields.empty() ? documented_fields() : options.fields;
+    bool named = std::find(fields.begin(), fields.end(), kClusterIdField) != fields.end();
+    if (options.cluster_column && options.fields.empty() && !named) {
+        fields.insert(fields.begin(), std::string(kClusterIdField));
+    }
+    return fields;
+}
+
+std::unique_ptr<Renderer> make_renderer(const RenderOptions& options, std::ostream& out) {
+    switch (options.format) {
+        case OutputFormat::Json:
+        case OutputFormat::Ndjson:
+            return std::make_unique<JsonRenderer>(options, out);
+        case OutputFormat::Csv:
+        case OutputFormat::Tsv:
+            return std::make_unique<DelimitedRenderer>(options, out);
+        case OutputFormat::Table:
+            break;
+    }
+    return std::make_unique<TableRenderer>(options, out);
+}
+
+}  // namespace tidb_backups

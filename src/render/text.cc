@@ -1,0 +1,181 @@
+#include "render/text.h"
+
+#include <ctime>
+
+#include <fmt/format.h>
+
+namespace tidb_backups {
+
+namespace {
+
+constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
+
+// Decodes one UTF-8 sequence at text[i]; returns its length, or 0 when it is invalid.
+std::size_t decode_utf8(std::string_view text, std::size_t i, char32_t& code_point) {
+    auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+    unsigned char lead = byte(i);
+    std::size_t length = 0;
+    char32_t minimum = 0;
+    if (lead < 0x80) {
+        code_point = lead;
+        return 1;
+    }
+    if ((lead & 0xE0) == 0xC0) {
+        length = 2;
+        code_point = lead & 0x1F;
+        minimum = 0x80;
+    } else if ((lead & 0xF0) == 0xE0) {
+        length = 3;
+        code_point = lead & 0x0F;
+        minimum = 0x800;
+    } else if ((lead & 0xF8) == 0xF0) {
+        length = 4;
+        code_point = lead & 0x07;
+        minimum = 0x10000;
+    } else {
+        return 0;
+    }
+    if (i + length > text.size()) {
+        return 0;
+    }
+    for (std::size_t k = 1; k < length; ++k) {
+        if ((byte(i + k) & 0xC0) != 0x80) {
+            return 0;
+        }
+        code_point = (code_point << 6) | (byte(i + k) & 0x3F);
+    }
+    bool surrogate = code_point >= 0xD800 && code_point <= 0xDFFF;
+    if (code_point < minimum || code_point > 0x10FFFF || surrogate) {
+        return 0;
+    }
+    return length;
+}
+
+bool is_control(char32_t c) { return c < 0x20 || (c >= 0x7F && c <= 0x9F); }
+
+bool is_wide(char32_t c) {
+    return (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0x303E) ||
+           (c >= 0x3041 && c <= 0x33FF) || (c >= 0x3400 && c <= 0x4DBF) ||
+           (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xA000 && c <= 0xA4CF) ||
+           (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) ||
+           (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) ||
+           (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x1F300 && c <= 0x1F64F) ||
+           (c >= 0x1F900 && c <= 0x1F9FF) || (c >= 0x20000 && c <= 0x3FFFD);
+}
+
+bool is_combining(char32_t c) {
+    return (c >= 0x0300 && c <= 0x036F) || (c >= 0x200B && c <= 0x200F) || c == 0xFE0F;
+}
+
+std::size_t width_of(char32_t c) {
+    if (is_combining(c)) {
+        return 0;
+    }
+    return is_wide(c) ? 2 : 1;
+}
+
+}  // namespace
+
+std::string sanitize_for_terminal(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size();) {
+        char32_t c = 0;
+        std::size_t length = decode_utf8(text, i, c);
+        if (length == 0) {
+            out += kReplacement;
+            ++i;
+            continue;
+        }
+        if (is_control(c)) {
+            out += kReplacement;
+        } else {
+            out.append(text.substr(i, length));
+        }
+        i += length;
+    }
+    return out;
+}
+
+std::size_t display_width(std::string_view text) {
+    std::size_t width = 0;
+    for (std::size_t i = 0; i < text.size();) {
+        char32_t c = 0;
+        std::size_t length = decode_utf8(text, i, c);
+        width += length == 0 ? 1 : width_of(c);
+        i += length == 0 ? 1 : length;
+    }
+    return width;
+}
+
+std::string truncate_to_width(std::string_view text, std::size_t width) {
+    if (display_width(text) <= width) {
+        return std::string(text);
+    }
+    if (width == 0) {
+        return {};
+    }
+    std::string out;
+    std::size_t used = 0;
+    for (std::size_t i = 0; i < text.size();) {
+        char32_t c = 0;
+        std::size_t length = decode_utf8(text, i, c);
+        std::size_t step = length == 0 ? 1 : length;
+        std::size_t w = length == 0 ? 1 : width_of(c);
+        if (used + w > width - 1) {
+            break;
+        }
+        out.append(text.substr(i, step));
+        used += w;
+        i += step;
+    }
+    return out + "\xE2\x80\xA6";  // …
+}
+
+std::string human_size_mb(std::int64_t megabytes) {
+    if (megabytes < 0) {
+        return fmt::format("{} MiB", megabytes);
+    }
+    if (megabytes < 1024) {
+        return fmt::format("{} MiB", megabytes);
+    }
+    double gib = static_cast<double>(megabytes) / 1024.0;
+    if (gib < 1024.0) {
+        return gib < 10 ? fmt::format("{:.1f} GiB", gib) : fmt::format("{:.0f} GiB", gib);
+    }
+    double tib = gib / 1024.0;
+    return tib < 10 ? fmt::format("{:.1f} TiB", tib) : fmt::format("{:.0f} TiB", tib);
+}
+
+std::string human_time(std::int64_t epoch_seconds, bool utc) {
+    // localtime_r need not read TZ itself; tzset once makes a changed TZ count.
+    static const bool zone_loaded = (tzset(), true);
+    (void)zone_loaded;
+    std::time_t time = static_cast<std::time_t>(epoch_seconds);
+    std::tm parts{};
+    bool converted = utc ? gmtime_r(&time, &parts) != nullptr : localtime_r(&time, &parts) != nullptr;
+    if (!converted) {
+        return std::to_string(epoch_seconds);
+    }
+    char buffer[32];
+    std::size_t written = std::strftime(buffer, sizeof buffer, "%Y-%m-%d %H:%M", &parts);
+    return written == 0 ? std::to_string(epoch_seconds) : std::string(buffer, written);
+}
+
+std::string human_duration(std::int64_t seconds) {
+    if (seconds < 0) {
+        return "-";
+    }
+    if (seconds < 60) {
+        return fmt::format("{}s", seconds);
+    }
+    if (seconds < 3600) {
+        return fmt::format("{}m{:02}s", seconds / 60, seconds % 60);
+    }
+    if (seconds < 86400) {
+        return fmt::format("{}h{:02}m", seconds / 3600, (seconds % 3600) / 60);
+    }
+    return fmt::format("{}d{:02}h", seconds / 86400, (seconds % 86400) / 3600);
+}
+
+}  // namespace tidb_backups

@@ -1,0 +1,163 @@
+#include <catch2/catch.hpp>
+
+#include <sstream>
+
+#include "render/csv_renderer.h"
+#include "render/renderer.h"
+
+using namespace tidb_backups;
+
+namespace {
+
+std::vector<BackupObject> sample() {
+    return {
+        BackupObject::parse(R"({"BackupId":"bk-1","BackupStartTime":1764212400,"BackupEndTime":1764214200,
+            "BackupSize":2048,"State":"Success","BackupType":"Automatic","BackupName":"nightly, \"full\""})"),
+        BackupObject::parse(R"({"BackupId":"bk-2","BackupStartTime":1764126000,"BackupEndTime":0,
+            "BackupSize":512,"State":"Running","BackupType":"Manual","Zone":{"z":1}})"),
+    };
+}
+
+std::string render(RenderOptions options, const std::vector<BackupObject>& backups,
+                   std::string_view cluster = "MlaMfzgZ") {
+    std::ostringstream out;
+    auto renderer = make_renderer(options, out);
+    for (const auto& backup : backups) {
+        renderer->add(BackupRow{cluster, backup});
+    }
+    renderer->finish();
+    return out.str();
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+    std::vector<std::string> lines;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) {
+        lines.push_back(line);
+    }
+    return lines;
+}
+
+}  // namespace
+
+TEST_CASE("parse_output_format knows the five formats only", "[render]") {
+    CHECK(parse_output_format("json") == OutputFormat::Json);
+    CHECK(parse_output_format("tsv") == OutputFormat::Tsv);
+    CHECK_FALSE(parse_output_format("xml"));
+    CHECK_FALSE(parse_output_format("JSON"));
+}
+
+TEST_CASE("json is one array of the objects exactly as received", "[render][json]") {
+    RenderOptions options;
+    options.format = OutputFormat::Json;
+    auto backups = sample();
+    std::string text = render(options, backups);
+    auto parsed = BackupObject::parse(text);
+    REQUIRE(parsed.is_array());
+    REQUIRE(parsed.size() == 2);
+    CHECK(parsed[0] == backups[0]);
+    CHECK(parsed[1] == backups[1]);
+    CHECK(parsed[1]["Zone"]["z"] == 1);
+    // Key order is the server's, not alphabetical.
+    CHECK(parsed[0].begin().key() == "BackupId");
+    CHECK(render(options, {}) == "[]\n");
+}
+
+TEST_CASE("ndjson is one object per line", "[render][json]") {
+    RenderOptions options;
+    options.format = OutputFormat::Ndjson;
+    auto lines = lines_of(render(options, sample()));
+    REQUIRE(lines.size() == 2);
+    CHECK(BackupObject::parse(lines[1]) == sample()[1]);
+    CHECK(render(options, {}).empty());
+}
+
+TEST_CASE("json with several clusters puts ClusterId first; --fields selects keys in order", "[render][json]") {
+    RenderOptions options;
+    options.format = OutputFormat::Ndjson;
+    options.cluster_column = true;
+    auto first = BackupObject::parse(lines_of(render(options, sample(), "c1"))[0]);
+    CHECK(first.begin().key() == "ClusterId");
+    CHECK(first["ClusterId"] == "c1");
+    CHECK(first["BackupName"] == "nightly, \"full\"");
+
+    options.fields = {"State", "BackupId"};
+    auto selected = BackupObject::parse(lines_of(render(options, sample(), "c1"))[0]);
+    CHECK(selected.size() == 2);
+    CHECK(selected.begin().key() == "State");
+}
+
+TEST_CASE("json output survives invalid UTF-8 from the server", "[render][json]") {
+    RenderOptions options;
+    options.format = OutputFormat::Json;
+    BackupObject odd = BackupObject::object();
+    odd["BackupId"] = std::string("bad\xff\xfe");
+    std::string text = render(options, {odd});
+    CHECK(BackupObject::parse(text)[0]["BackupId"] == "bad\xEF\xBF\xBD\xEF\xBF\xBD");
+}
+
+TEST_CASE("csv has the documented header and RFC 4180 quoting", "[render][csv]") {
+    RenderOptions options;
+    options.format = OutputFormat::Csv;
+    options.fields = {"BackupId", "BackupName", "BackupSize"};
+    auto lines = lines_of(render(options, sample()));
+    REQUIRE(lines.size() == 3);
+    CHECK(lines[0] == "BackupId,BackupName,BackupSize");
+    CHECK(lines[1] == R"(bk-1,"nightly, ""full""",2048)");
+    CHECK(lines[2] == "bk-2,,512");
+
+    RenderOptions defaults;
+    defaults.format = OutputFormat::Csv;
+    defaults.headers = false;
+    auto plain = lines_of(render(defaults, sample()));
+    REQUIRE(plain.size() == 2);
+    CHECK(plain[0] == "bk-1,1764212400,1764214200,2048,Success,Automatic");
+}
+
+TEST_CASE("csv_quote quotes line breaks and quotes only when needed", "[render][csv]") {
+    CHECK(csv_quote("plain") == "plain");
+    CHECK(csv_quote("a\nb") == "\"a\nb\"");
+    CHECK(csv_quote("say \"hi\"") == "\"say \"\"hi\"\"\"");
+}
+
+TEST_CASE("tsv escapes tabs, newlines and backslashes", "[render][tsv]") {
+    CHECK(tsv_escape("a\tb\nc\\d\re") == "a\\tb\\nc\\\\d\\re");
+    RenderOptions options;
+    options.format = OutputFormat::Tsv;
+    options.cluster_column = true;
+    auto lines = lines_of(render(options, sample(), "c9"));
+    CHECK(lines[0] == "ClusterId\tBackupId\tBackupStartTime\tBackupEndTime\tBackupSize\tState\tBackupType");
+    CHECK(lines[1].rfind("c9\tbk-1\t", 0) == 0);
+}
+
+TEST_CASE("table aligns columns under a header with human times, sizes and durations", "[render][table]") {
+    RenderOptions options;
+    options.utc = true;
+    auto lines = lines_of(render(options, sample()));
+    REQUIRE(lines.size() == 3);
+    CHECK(lines[0].rfind("BACKUP ID", 0) == 0);
+    CHECK(lines[1].find("2025-11-27 03:00") != std::string::npos);
+    CHECK(lines[1].find("30m00s") != std::string::npos);
+    CHECK(lines[1].find("2.0 GiB") != std::string::npos);
+    CHECK(lines[2].find("512 MiB") != std::string::npos);
+    // Columns line up: STATE starts at the same offset on every line.
+    auto state = lines[0].find("STATE");
+    CHECK(lines[1].substr(state, 7) == "Success");
+    CHECK(lines[2].substr(state, 7) == "Running");
+    // The size column is right-aligned: every line ends at the same width.
+    CHECK(lines[1].size() == lines[2].size());
+}
+
+TEST_CASE("table replaces control characters from the server", "[render][table]") {
+    BackupObject evil = BackupObject::object();
+    evil["BackupId"] = "x\x1b[2J\x07\ry\xc2\x9b";
+    evil["State"] = "Success";
+    std::string text = render(RenderOptions{}, {evil});
+    CHECK(text.find('\x1b') == std::string::npos);
+    CHECK(text.find('\x07') == std::string::npos);
+    CHECK(text.find('\r') == std::string::npos);
+    CHECK(text.find("\xc2\x9b") == std::string::npos);
+    CHECK(text.find("x\xEF\xBF\xBD[2J") != std::string::npos);
+}
+
+TEST_CASE("an empty table writes nothing", "[render][table]") { CHECK(render(RenderOptions{}, {}).empty()); }

@@ -1,0 +1,33 @@
+// The human table: aligned columns under a header, local times, sizes in MiB/GiB, a duration
+// column, and every server string sanitised so it cannot rewrite the terminal.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "render/renderer.h"
+
+namespace tidb_backups {
+
+class TableRenderer final : public Renderer {
+public:
+    TableRenderer(const RenderOptions& options, std::ostream& out);
+    void add(const BackupRow& row) override;
+    void finish() override;
+
+private:
+    struct Column {
+        std::string field;   // API field, ClusterId, or "Duration"
+        std::string header;
+        bool right_aligned;
+    };
+
+    std::string cell(const Column& column, const BackupRow& row) const;
+
+    RenderOptions options_;
+    std::ostream& out_;
+    std::vector<Column> columns_;
+    std::vector<std::vector<std::string>> rows_;
+};
+
+}  // namespace tidb_backups

@@ -1,0 +1,25 @@
+#include <catch2/catch.hpp>
+
+#include "core/backup.h"
+
+using namespace tidb_backups;
+
+TEST_CASE("field_text shows strings raw, numbers in decimal, absent as empty", "[backup]") {
+    BackupObject b = BackupObject::parse(R"({"BackupId":"x,y","BackupSize":1024,"Ratio":1.5,"Null":null,"Obj":{"a":1}})");
+    CHECK(field_text(b, "BackupId") == "x,y");
+    CHECK(field_text(b, "BackupSize") == "1024");
+    CHECK(field_text(b, "Ratio") == "1.5");
+    CHECK(field_text(b, "Null").empty());
+    CHECK(field_text(b, "Missing").empty());
+    CHECK(field_text(b, "Obj") == R"({"a":1})");
+}
+
+TEST_CASE("field_integer reads numbers and digit strings only", "[backup]") {
+    BackupObject b = BackupObject::parse(R"({"A":1764212400,"B":"42","C":"4x","D":true,"E":-3})");
+    CHECK(field_integer(b, "A") == 1764212400);
+    CHECK(field_integer(b, "B") == 42);
+    CHECK_FALSE(field_integer(b, "C"));
+    CHECK_FALSE(field_integer(b, "D"));
+    CHECK(field_integer(b, "E") == -3);
+    CHECK_FALSE(field_integer(b, "Missing"));
+}

@@ -1,0 +1,49 @@
+#include <catch2/catch.hpp>
+
+#include "core/endpoint.h"
+
+using namespace tidb_backups;
+
+TEST_CASE("parse_endpoint splits scheme, host, port and path", "[endpoint]") {
+    auto e = parse_endpoint("https://api.sigcalcloud.com");
+    REQUIRE(e);
+    CHECK(e->scheme == "https");
+    CHECK(e->host == "api.sigcalcloud.com");
+    CHECK(e->port == 443);
+    CHECK(e->path == "/");
+    CHECK(e->origin() == "https://api.sigcalcloud.com");
+
+    auto local = parse_endpoint("HTTP://127.0.0.1:8080/api");
+    REQUIRE(local);
+    CHECK(local->scheme == "http");
+    CHECK(local->port == 8080);
+    CHECK(local->path == "/api");
+    CHECK(local->url() == "http://127.0.0.1:8080/api");
+
+    auto v6 = parse_endpoint("http://[::1]:9000");
+    REQUIRE(v6);
+    CHECK(v6->host == "::1");
+    CHECK(v6->origin() == "http://[::1]:9000");
+}
+
+TEST_CASE("parse_endpoint rejects what is not an API base URL", "[endpoint]") {
+    for (const char* bad : {"api.sigcalcloud.com", "ftp://x", "https://", "https://h:0", "https://h:70000",
+                            "https://h:abc", "https://u:p@h", "https://h/?x=1", "http://[::1"}) {
+        INFO(bad);
+        auto e = parse_endpoint(bad);
+        REQUIRE_FALSE(e);
+        CHECK(e.error().kind == ErrorKind::Usage);
+    }
+}
+
+TEST_CASE("is_loopback_host knows localhost, 127/8 and ::1 only", "[endpoint]") {
+    CHECK(is_loopback_host("localhost"));
+    CHECK(is_loopback_host("127.0.0.1"));
+    CHECK(is_loopback_host("127.9.8.7"));
+    CHECK(is_loopback_host("::1"));
+    CHECK_FALSE(is_loopback_host("128.0.0.1"));
+    CHECK_FALSE(is_loopback_host("10.0.0.1"));
+    CHECK_FALSE(is_loopback_host("api.sigcalcloud.com"));
+    CHECK_FALSE(is_loopback_host("localhost.evil.com"));
+    CHECK_FALSE(is_loopback_host("::2"));
+}
