@@ -1,0 +1,259 @@
+#include "cli/config_file.h"
+
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+
+#include <fmt/format.h>
+
+namespace tidb_backups {
+
+namespace {
+
+// Far beyond any real config file; stops us from reading /dev/zero until memory runs out.
+constexpr size_t kMaxConfigBytes = 1 << 20;
+
+constexpr const char* kChooseAnotherFile =
+    "choose another file with --config or TIDB_BACKUPS_CONFIG";
+
+bool is_bare_char(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-';
+}
+
+bool is_bare_key(std::string_view name) {
+    return !name.empty() && std::all_of(name.begin(), name.end(), is_bare_char);
+}
+
+void append_basic_string(std::string& out, std::string_view text) {
+    out += '"';
+    for (char c : text) {
+        switch (c) {
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\b':
+                out += "\\b";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\f':
+                out += "\\f";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            default:
+                if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
+                    out += fmt::format("\\u{:04X}", static_cast<unsigned char>(c));
+                } else {
+                    out += c;
+                }
+        }
+    }
+    out += '"';
+}
+
+// The path as one word for a POSIX shell, so the suggested command can be pasted.
+std::string shell_word(std::string path) {
+    if (!path.empty() && path.front() == '-') {
+        path = "./" + path;  // not an option to chmod
+    }
+    bool plain =
+        !path.empty() && path.front() != '~' && std::all_of(path.begin(), path.end(), [](char c) {
+            return is_bare_char(c) ||
+                   std::string_view("./+,:@%=").find(c) != std::string_view::npos;
+        });
+    if (plain) {
+        return path;
+    }
+    std::string out = "'";
+    for (char c : path) {
+        out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    }
+    return out + "'";
+}
+
+Error read_failure(const std::string& path, int error_number) {
+    std::string hint = kChooseAnotherFile;
+    if (error_number == EACCES || error_number == EPERM) {
+        hint = std::string("check the permissions of the file and its directories, or ") + hint;
+    }
+    return make_error(ErrorKind::Config,
+                      fmt::format("cannot read config file {}: {}", path, strerror(error_number)),
+                      hint);
+}
+
+// Closes the descriptor on every way out of load_config_file.
+class OpenFile {
+  public:
+    explicit OpenFile(int fd) : fd_(fd) {}
+    OpenFile(const OpenFile&) = delete;
+    OpenFile& operator=(const OpenFile&) = delete;
+    ~OpenFile() { ::close(fd_); }
+    int fd() const { return fd_; }
+
+  private:
+    int fd_;
+};
+
+// The file holds the private key: read it, then wipe what it passed through.
+Expected<std::string> read_all(const OpenFile& file, const std::string& path) {
+    std::string text;
+    char buffer[8192];
+    while (true) {
+        ssize_t count = ::read(file.fd(), buffer, sizeof buffer);
+        if (count < 0 && errno == EINTR) {
+            continue;
+        }
+        if (count < 0) {
+            int error_number = errno;
+            explicit_bzero(text.data(), text.size());
+            return read_failure(path, error_number);
+        }
+        if (count == 0) {
+            break;
+        }
+        text.append(buffer, static_cast<size_t>(count));
+        if (text.size() > kMaxConfigBytes) {
+            explicit_bzero(text.data(), text.size());
+            return make_error(ErrorKind::Config,
+                              fmt::format("config file {} is larger than 1 MiB", path),
+                              kChooseAnotherFile);
+        }
+    }
+    explicit_bzero(buffer, sizeof buffer);
+    return text;
+}
+
+}  // namespace
+
+const std::string* ConfigProfile::find(std::string_view key) const {
+    auto found = values.find(key);
+    return found == values.end() ? nullptr : &found->second;
+}
+
+const ConfigProfile* ConfigFile::find_profile(std::string_view name) const {
+    auto found =
+        std::find_if(profiles.begin(), profiles.end(),
+                     [name](const ConfigProfile& profile) { return profile.name == name; });
+    return found == profiles.end() ? nullptr : &*found;
+}
+
+ConfigProfile& ConfigFile::profile(std::string_view name) {
+    auto found =
+        std::find_if(profiles.begin(), profiles.end(),
+                     [name](const ConfigProfile& profile) { return profile.name == name; });
+    if (found != profiles.end()) {
+        return *found;
+    }
+    return profiles.emplace_back(ConfigProfile{std::string(name), {}});
+}
+
+std::string format_toml_key(std::string_view name) {
+    if (is_bare_key(name)) {
+        return std::string(name);
+    }
+    std::string quoted;
+    append_basic_string(quoted, name);
+    return quoted;
+}
+
+std::string serialize_config(const ConfigFile& config) {
+    std::string out;
+    for (const ConfigProfile& profile : config.profiles) {
+        if (!out.empty()) {
+            out += '\n';
+        }
+        out += "[" + format_toml_key(profile.name) + "]\n";
+        for (const auto& [key, value] : profile.values) {
+            out += format_toml_key(key) + " = ";
+            append_basic_string(out, value);
+            out += '\n';
+        }
+    }
+    return out;
+}
+
+Expected<std::optional<ConfigFile>> load_config_file(const std::string& path) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT) {
+        return std::optional<ConfigFile>();
+    }
+    if (fd < 0) {
+        return read_failure(path, errno);
+    }
+    OpenFile file(fd);
+    struct stat info {};
+    if (::fstat(file.fd(), &info) != 0) {
+        return read_failure(path, errno);
+    }
+    if (S_ISDIR(info.st_mode)) {
+        return make_error(ErrorKind::Config,
+                          fmt::format("config file {} is a directory, not a file", path),
+                          kChooseAnotherFile);
+    }
+    auto text = read_all(file, path);
+    if (!text) {
+        return text.error();
+    }
+    auto parsed = parse_config(*text, path);
+    explicit_bzero(text->data(), text->size());
+    if (!parsed) {
+        return parsed.error();
+    }
+    return std::optional<ConfigFile>(std::move(*parsed));
+}
+
+bool holds_private_key(const ConfigFile& config) {
+    return std::any_of(config.profiles.begin(), config.profiles.end(),
+                       [](const ConfigProfile& profile) {
+                           const std::string* key = profile.find("private_key");
+                           return key != nullptr && !key->empty();
+                       });
+}
+
+std::optional<std::string> config_permission_warning(const std::string& path,
+                                                     bool holds_private_key) {
+    struct stat info {};
+    // Only a regular file can be fixed with chmod; a pipe from <(...) is private anyway.
+    if (!holds_private_key || ::stat(path.c_str(), &info) != 0 || !S_ISREG(info.st_mode) ||
+        (info.st_mode & 077) == 0) {
+        return std::nullopt;
+    }
+    return fmt::format(
+        "warning: {} holds a private key and is accessible by group or others (mode {:04o}); "
+        "run: chmod 600 {}",
+        path, info.st_mode & 07777, shell_word(path));
+}
+
+std::string default_config_path(
+    const std::function<std::optional<std::string>(const char*)>& getenv) {
+    auto join = [](std::string base, std::string_view rest) {
+        while (!base.empty() && base.back() == '/') {
+            base.pop_back();
+        }
+        return base + "/" + std::string(rest);
+    };
+    // The XDG spec says a relative XDG_CONFIG_HOME is invalid and must be ignored.
+    if (auto xdg = getenv("XDG_CONFIG_HOME"); xdg && !xdg->empty() && xdg->front() == '/') {
+        return join(*xdg, "tidb-backups/config.toml");
+    }
+    if (auto home = getenv("HOME"); home && !home->empty()) {
+        return join(*home, ".config/tidb-backups/config.toml");
+    }
+    return "";
+}
+
+}  // namespace tidb_backups

@@ -1,0 +1,332 @@
+#include "cli/settings.h"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "cli/config_file.h"
+#include "core/pager.h"
+
+namespace tidb_backups {
+
+namespace {
+
+// One setting's value and where it came from, for error messages that say what to fix.
+struct Sourced {
+    std::string value;
+    std::string source;  // "--region", "SIGCALCLOUD_REGION", "profile 'prod'"
+};
+
+std::optional<std::string> non_empty(std::optional<std::string> value) {
+    if (value && value->empty()) {
+        return std::nullopt;
+    }
+    return value;
+}
+
+Error usage(std::string message, std::string hint = {}) {
+    return make_error(ErrorKind::Usage, std::move(message), std::move(hint));
+}
+
+Error config(std::string message, std::string hint = {}) {
+    return make_error(ErrorKind::Config, std::move(message), std::move(hint));
+}
+
+Expected<std::int64_t> whole_number(const std::string& text, std::string_view flag, std::int64_t min,
+                                    std::int64_t max) {
+    std::int64_t number = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
+    bool parsed = !text.empty() && ec == std::errc{} && end == text.data() + text.size();
+    if (!parsed || number < min || number > max) {
+        std::string range = max >= INT64_MAX / 2 ? fmt::format("a whole number, at least {}", min)
+                                             : fmt::format("a whole number from {} to {}", min, max);
+        return usage(fmt::format("invalid value for {}: '{}' (expected {})", flag, text, range));
+    }
+    return number;
+}
+
+const std::vector<std::string>& profile_keys() {
+    static const std::vector<std::string> keys = {"region", "public_key", "private_key", "project_id",
+                                                  "endpoint"};
+    return keys;
+}
+
+// The profile's values (empty when the file or the default profile is absent).
+Expected<std::map<std::string, std::string>> load_profile(Settings& settings, const GlobalOptions& flags,
+                                                          const Getenv& getenv) {
+    std::optional<std::string> named_profile = non_empty(flags.profile);
+    if (!named_profile) {
+        named_profile = non_empty(getenv("SIGCALCLOUD_PROFILE"));
+    }
+    settings.profile = named_profile.value_or("default");
+
+    std::optional<std::string> chosen_path = non_empty(flags.config_path);
+    if (!chosen_path) {
+        chosen_path = non_empty(getenv("TIDB_BACKUPS_CONFIG"));
+    }
+    settings.config_path = chosen_path ? *chosen_path : default_config_path(getenv);
+    if (settings.config_path.empty()) {
+        if (named_profile) {
+            return config(fmt::format("profile '{}' requested but no config file could be located",
+                                      settings.profile),
+                          "set HOME or XDG_CONFIG_HOME, or pass --config FILE");
+        }
+        return std::map<std::string, std::string>{};
+    }
+
+    Expected<std::optional<ConfigFile>> loaded = load_config_file(settings.config_path);
+    if (!loaded) {
+        return loaded.error();
+    }
+    if (!loaded->has_value()) {
+        if (chosen_path) {
+            return config(fmt::format("config file '{}' does not exist", settings.config_path),
+                          "create it, or fix --config / TIDB_BACKUPS_CONFIG");
+        }
+        if (named_profile) {
+            return config(fmt::format("profile '{}' not found: there is no config file at '{}'",
+                                      settings.profile, settings.config_path),
+                          "create it with a [" + settings.profile + "] table, or pass --config FILE");
+        }
+        return std::map<std::string, std::string>{};
+    }
+    const ConfigFile& file = **loaded;
+    const ConfigProfile* profile = file.find_profile(settings.profile);
+    if (profile == nullptr) {
+        if (!named_profile) {
+            return std::map<std::string, std::string>{};
+        }
+        std::string known;
+        for (const auto& entry : file.profiles) {
+            known += known.empty() ? entry.name : ", " + entry.name;
+        }
+        return config(fmt::format("profile '{}' not found in '{}'", settings.profile, settings.config_path),
+                      known.empty() ? std::string("the file has no profiles")
+                                    : fmt::format("profiles in the file: {}", known));
+    }
+    if (auto warning = config_permission_warning(settings.config_path, holds_private_key(file))) {
+        settings.warnings.push_back(*warning);
+    }
+    const auto& keys = profile_keys();
+    for (const auto& [key, ignored] : profile->values) {
+        if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
+            settings.warnings.push_back(fmt::format("warning: unknown key '{}' in profile '{}' of '{}' is ignored",
+                                                    key, settings.profile, settings.config_path));
+        }
+    }
+    return std::map<std::string, std::string>(profile->values.begin(), profile->values.end());
+}
+
+// flag > environment > profile.
+std::optional<Sourced> pick(const std::optional<std::string>& flag, std::string_view flag_name,
+                            const Getenv& getenv, const char* env_name,
+                            const std::map<std::string, std::string>& profile, const std::string& key,
+                            const std::string& profile_name) {
+    if (auto value = non_empty(flag)) {
+        return Sourced{*value, std::string(flag_name)};
+    }
+    if (auto value = non_empty(getenv(env_name))) {
+        return Sourced{*value, env_name};
+    }
+    if (auto it = profile.find(key); it != profile.end() && !it->second.empty()) {
+        return Sourced{it->second, fmt::format("profile '{}'", profile_name)};
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+Getenv process_environment() {
+    return [](const char* name) -> std::optional<std::string> {
+        const char* value = std::getenv(name);
+        return value == nullptr ? std::nullopt : std::optional<std::string>(value);
+    };
+}
+
+Expected<Settings> resolve_settings(const GlobalOptions& flags, const Getenv& getenv) {
+    Settings settings;
+    settings.insecure = flags.insecure;
+    settings.verbosity = flags.verbosity;
+    settings.quiet = flags.quiet;
+
+    // Flag values that need no other source are checked first: a usage error beats a file error.
+    if (flags.timeout) {
+        double seconds = 0;
+        const std::string& text = *flags.timeout;
+        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+        if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || !std::isfinite(seconds) ||
+            seconds <= 0 || seconds > 86400) {
+            return usage(fmt::format("invalid value for --timeout: '{}' (expected seconds, more than 0, e.g. 30 or 2.5)",
+                                     text));
+        }
+        settings.timeout = std::chrono::milliseconds(std::max<std::int64_t>(1, std::llround(seconds * 1000)));
+    }
+    if (flags.retries) {
+        Expected<std::int64_t> retries = whole_number(*flags.retries, "--retries", 0, 10);
+        if (!retries) {
+            return retries.error();
+        }
+        settings.retries = static_cast<int>(*retries);
+    }
+    if (flags.ca_bundle) {
+        settings.ca_bundle = *flags.ca_bundle;
+        std::ifstream probe(settings.ca_bundle);
+        if (settings.ca_bundle.empty() || !probe) {
+            return usage(fmt::format("cannot read --ca-bundle '{}'", settings.ca_bundle),
+                         "--ca-bundle expects a PEM file of CA certificates");
+        }
+    }
+
+    Expected<std::map<std::string, std::string>> profile = load_profile(settings, flags, getenv);
+    if (!profile) {
+        return profile.error();
+    }
+    const std::string& name = settings.profile;
+
+    auto region = pick(flags.region, "--region", getenv, "SIGCALCLOUD_REGION", *profile, "region", name);
+    if (!region) {
+        return usage("no region given",
+                     "pass --region (e.g. --region cn-zj), set SIGCALCLOUD_REGION, or add region to the profile");
+    }
+    settings.region = region->value;
+    if (auto project = pick(flags.project_id, "--project-id", getenv, "SIGCALCLOUD_PROJECT_ID", *profile,
+                            "project_id", name)) {
+        settings.project_id = project->value;
+    }
+
+    auto endpoint_text = pick(flags.endpoint, "--endpoint", getenv, "SIGCALCLOUD_ENDPOINT", *profile,
+                              "endpoint", name);
+    Sourced endpoint_source = endpoint_text.value_or(Sourced{kDefaultEndpoint, "default"});
+    Expected<Endpoint> endpoint = parse_endpoint(endpoint_source.value);
+    if (!endpoint) {
+        Error error = endpoint.error();
+        error.message += fmt::format(" (from {})", endpoint_source.source);
+        if (endpoint_source.source != "--endpoint") {
+            error.kind = ErrorKind::Config;
+        }
+        return error;
+    }
+    if (!endpoint->is_https() && !is_loopback_host(endpoint->host) && !settings.insecure) {
+        return usage(fmt::format("refusing plain http to '{}': the signed request would travel in clear",
+                                 endpoint->host),
+                     "use an https:// endpoint, or pass --insecure if you really mean it");
+    }
+    settings.endpoint = std::move(*endpoint);
+
+    auto public_key = pick(std::nullopt, "", getenv, "SIGCALCLOUD_PUBLIC_KEY", *profile, "public_key", name);
+    auto private_key = pick(std::nullopt, "", getenv, "SIGCALCLOUD_PRIVATE_KEY", *profile, "private_key", name);
+    if (!public_key || !private_key) {
+        std::string missing = !public_key && !private_key ? "public and private key"
+                              : !public_key              ? "public key"
+                                                         : "private key";
+        return config(fmt::format("no {} found (profile '{}'{})", missing, name,
+                                  settings.config_path.empty() ? "" : ", config '" + settings.config_path + "'"),
+                      "set SIGCALCLOUD_PUBLIC_KEY and SIGCALCLOUD_PRIVATE_KEY, or add public_key and private_key to the profile");
+    }
+    settings.public_key = public_key->value;
+    settings.private_key = Secret(std::move(private_key->value));
+    return settings;
+}
+
+Expected<ListPlan> resolve_list_plan(const ListOptions& options, const std::function<std::string()>& stdin_reader) {
+    ListPlan plan;
+    if (options.limit) {
+        auto limit = whole_number(*options.limit, "--limit", 1, INT64_MAX / 2);
+        if (!limit) {
+            return limit.error();
+        }
+        plan.limit = *limit;
+    }
+    if (options.offset) {
+        auto offset = whole_number(*options.offset, "--offset", 0, INT64_MAX / 2);
+        if (!offset) {
+            return offset.error();
+        }
+        plan.offset = *offset;
+    }
+    if (options.page_size) {
+        auto page_size = whole_number(*options.page_size, "--page-size", 1, kMaxPageSize);
+        if (!page_size) {
+            return page_size.error();
+        }
+        plan.page_size = *page_size;
+    }
+    auto format = parse_output_format(options.output);
+    if (!format) {
+        return usage(fmt::format("invalid value for --output: '{}' (expected one of {})", options.output,
+                                 fmt::join(output_format_names(), ", ")));
+    }
+    plan.render.format = *format;
+    plan.render.headers = !options.no_headers;
+    plan.render.utc = options.utc;
+    plan.dry_run = options.dry_run;
+
+    plan.cluster_ids = options.ids;
+    if (options.ids_from) {
+        std::string text;
+        if (*options.ids_from == "-") {
+            text = stdin_reader();
+        } else {
+            std::ifstream file(*options.ids_from);
+            if (!file) {
+                return usage(fmt::format("cannot read --ids-from '{}'", *options.ids_from));
+            }
+            std::ostringstream buffer;
+            buffer << file.rdbuf();
+            text = buffer.str();
+        }
+        std::istringstream lines(text);
+        for (std::string line; std::getline(lines, line);) {
+            auto first = line.find_first_not_of(" \t\r");
+            if (first == std::string::npos || line[first] == '#') {
+                continue;
+            }
+            auto last = line.find_last_not_of(" \t\r");
+            plan.cluster_ids.push_back(line.substr(first, last - first + 1));
+        }
+    }
+    for (const auto& id : plan.cluster_ids) {
+        if (id.empty()) {
+            return usage("invalid value for --id: the id is empty");
+        }
+    }
+    if (plan.cluster_ids.empty()) {
+        return usage(options.ids_from ? fmt::format("--ids-from '{}' holds no cluster id", *options.ids_from)
+                                      : std::string("no cluster id given"),
+                     "pass --id ID (repeatable) or --ids-from FILE");
+    }
+    plan.render.cluster_column = plan.cluster_ids.size() > 1;
+
+    if (options.fields) {
+        std::vector<std::string> known = documented_fields();
+        known.emplace_back(kClusterIdField);
+        std::istringstream parts(*options.fields);
+        for (std::string part; std::getline(parts, part, ',');) {
+            auto same = [&](const std::string& name) {
+                return name.size() == part.size() &&
+                       std::equal(name.begin(), name.end(), part.begin(), [](char a, char b) {
+                           return std::tolower(static_cast<unsigned char>(a)) ==
+                                  std::tolower(static_cast<unsigned char>(b));
+                       });
+            };
+            auto match = std::find_if(known.begin(), known.end(), same);
+            if (match == known.end()) {
+                return usage(fmt::format("unknown field '{}' in --fields", part),
+                             fmt::format("valid fields: {}", fmt::join(known, ", ")));
+            }
+            plan.render.fields.push_back(*match);
+        }
+        if (plan.render.fields.empty()) {
+            return usage("--fields is empty", fmt::format("valid fields: {}", fmt::join(known, ", ")));
+        }
+    }
+    return plan;
+}
+
+}  // namespace tidb_backups

@@ -1,0 +1,16 @@
+// How errors and warnings reach the person: one `tidb-backups: error: ...` line, an optional
+// `hint:` line, and nothing from the server that could drive the terminal.
+#pragma once
+
+#include <ostream>
+#include <string_view>
+
+#include "core/error.h"
+
+namespace tidb_backups {
+
+void print_error(std::ostream& err, const Error& error);
+void print_error(std::ostream& err, std::string_view prefix, const Error& error);
+void print_warning(std::ostream& err, std::string_view message);
+
+}  // namespace tidb_backups

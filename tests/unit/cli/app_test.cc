@@ -1,0 +1,58 @@
+#include <catch2/catch.hpp>
+
+#include "cli/app.h"
+
+using namespace tidb_backups;
+
+namespace {
+
+std::variant<CommandLine, EarlyExit> parse(std::vector<const char*> args) {
+    args.insert(args.begin(), "tidb-backups");
+    return parse_command_line(static_cast<int>(args.size()), args.data());
+}
+
+}  // namespace
+
+TEST_CASE("global options are accepted before and after the subcommand", "[app]") {
+    auto before = parse({"--region", "cn-zj", "-v", "list", "--id", "a"});
+    REQUIRE(std::holds_alternative<CommandLine>(before));
+    CHECK(std::get<CommandLine>(before).global.region == "cn-zj");
+    auto after = parse({"list", "--id", "a", "--region", "cn-bj2", "--timeout", "5", "-vv"});
+    REQUIRE(std::holds_alternative<CommandLine>(after));
+    const auto& line = std::get<CommandLine>(after);
+    CHECK(line.global.region == "cn-bj2");
+    CHECK(line.global.timeout == "5");
+    CHECK(line.global.verbosity == 2);
+    CHECK(line.list.ids == std::vector<std::string>{"a"});
+}
+
+TEST_CASE("--id is repeatable", "[app]") {
+    auto parsed = parse({"list", "--id", "a", "--id", "b"});
+    REQUIRE(std::holds_alternative<CommandLine>(parsed));
+    CHECK(std::get<CommandLine>(parsed).list.ids == std::vector<std::string>{"a", "b"});
+}
+
+TEST_CASE("CLI11's parse errors become exit 2 with one error line and a hint", "[app]") {
+    for (auto args : std::vector<std::vector<const char*>>{
+             {"list", "--bogus"}, {}, {"frobnicate"}, {"list", "--limit"}, {"list", "--id", "a", "extra"}}) {
+        auto parsed = parse(args);
+        REQUIRE(std::holds_alternative<EarlyExit>(parsed));
+        const auto& early = std::get<EarlyExit>(parsed);
+        CHECK(early.code == 2);
+        CHECK(early.out.empty());
+        CHECK(early.err.rfind("tidb-backups: error: ", 0) == 0);
+        CHECK(early.err.find("\nhint: ") != std::string::npos);
+        CHECK(std::count(early.err.begin(), early.err.end(), '\n') == 2);
+    }
+}
+
+TEST_CASE("--help and --version exit 0 on stdout", "[app]") {
+    auto help = parse({"list", "--help"});
+    REQUIRE(std::holds_alternative<EarlyExit>(help));
+    CHECK(std::get<EarlyExit>(help).code == 0);
+    CHECK(std::get<EarlyExit>(help).out.find("--page-size") != std::string::npos);
+    CHECK(std::get<EarlyExit>(help).out.find("Examples:") != std::string::npos);
+    auto version = parse({"--version"});
+    REQUIRE(std::holds_alternative<EarlyExit>(version));
+    CHECK(std::get<EarlyExit>(version).out.rfind("tidb-backups 0.", 0) == 0);
+}
