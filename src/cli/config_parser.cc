@@ -336,9 +336,8 @@ class ConfigParser {
     }
 
     Status parse_key_value() {
-        bool quoted = peek() == '"' || peek() == '\'';
         std::string key;
-        if (quoted) {
+        if (peek() == '"' || peek() == '\'') {
             auto parsed = parse_string("a quoted key");
             if (!parsed) {
                 return parsed.error();
@@ -361,7 +360,7 @@ class ConfigParser {
             return fail("dotted keys (a.b = ...) are not supported", "use one plain key per line");
         }
         if (peek() != '=') {
-            return missing_equals(key, quoted, after_key);
+            return missing_equals(key, after_key);
         }
         ++pos_;
         std::string shown = shown_key(key);
@@ -387,14 +386,13 @@ class ConfigParser {
         return ok();
     }
 
-    // A line without '=' may be a stray value, such as a pasted private key on a line of its
-    // own. Name the key only when the line plainly has the shape `key something`.
-    Status missing_equals(const std::string& key, bool quoted, size_t after_key) {
+    // A line without '=' may be a stray value, such as a private key pasted on a line of its
+    // own, quoted or not. Name the key only when the line plainly has the shape `key something`.
+    Status missing_equals(const std::string& key, size_t after_key) {
         const char* hint = "a line is a [profile] header, key = \"value\", or a # comment";
-        char next = after_key < line_.size() ? line_[after_key] : '\0';
-        bool shaped_like_key =
-            quoted || ((is_space(next) || next == ':') && !at_end() && peek() != '#');
-        if (shaped_like_key) {
+        std::string_view rest = line_.substr(after_key);
+        size_t more = rest.find_first_not_of(" \t:");
+        if (more != 0 && more != std::string_view::npos && rest[more] != '#') {
             return fail(fmt::format("expected '=' after key {}", shown_key(key)), hint);
         }
         return fail("expected '=' after the key at the start of the line", hint);
