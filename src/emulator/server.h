@@ -1,0 +1,140 @@
+// The emulator's HTTP(S) server: ListTiDBClusterBackup answered from a Catalog, signatures
+// verified as the real API does, faults injected per request, counters for tests to assert on.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/error.h"
+#include "emulator/catalog.h"
+#include "emulator/faults.h"
+
+namespace httplib {
+class Server;
+struct Request;
+struct Response;
+}  // namespace httplib
+
+namespace tidb_backups::emulator {
+
+// How a successful page is sent, to test the client's tolerance of the API's inconsistencies.
+enum class ResponseShape {
+    Data,        // "Data": [...] (what the service sends)
+    Object,      // "Data": {...} when the page holds exactly one backup, an array otherwise
+    BackupData,  // "BackupData": [...], and {} when the page is empty (the document's example)
+};
+
+inline constexpr std::int64_t kDefaultLimit = 20;  // Limit when a request has none
+inline constexpr std::int64_t kMaxLimit = 30;
+inline constexpr std::size_t kRecentRequests = 1000;  // kept for GET /_emulator/stats
+
+struct ServerOptions {
+    std::string host = "127.0.0.1";  // loopback only
+    int port = 8080;                 // 0: any free port (bind() says which)
+    std::string public_key = "demo-public-key";
+    std::string private_key = "demo-private-key";
+    CatalogOptions catalog;
+    FaultPlan faults;
+    ResponseShape shape = ResponseShape::Data;
+    bool ret_code_as_string = false;  // "RetCode":"0"
+    bool omit_total_count = false;
+    std::string cert_file;  // PEM; with key_file, serve HTTPS
+    std::string key_file;
+    int threads = 64;  // connections served at once (a hung request holds one)
+    // Receives one line per API request (-v); empty: silent. Called from several threads.
+    std::function<void(std::string_view line)> log;
+};
+
+// The parameters of one API request as sent; absent ones are nullopt.
+struct RecordedRequest {
+    std::optional<std::string> id;
+    std::optional<std::string> limit;
+    std::optional<std::string> offset;
+    std::optional<std::string> region;
+};
+
+struct ServerStats {
+    std::int64_t requests = 0;            // API requests (the stats endpoint is not counted)
+    std::int64_t connections = 0;         // distinct client (address, port) pairs among them
+    std::int64_t signature_failures = 0;  // answered with RetCode 171
+    std::vector<RecordedRequest> recent;  // the last kRecentRequests, oldest first
+
+    // {"requests":N,"connections":M,"signature_failures":K,"recent":[{"Id":..,"Limit":..,
+    // "Offset":..,"Region":..}]}: Limit and Offset as numbers when they are integers, absent
+    // parameters as null.
+    nlohmann::ordered_json to_json() const;
+};
+
+class EmulatorServer {
+  public:
+    explicit EmulatorServer(ServerOptions options);
+    ~EmulatorServer();
+    EmulatorServer(const EmulatorServer&) = delete;
+    EmulatorServer& operator=(const EmulatorServer&) = delete;
+
+    // Loads the certificate (if any) and binds; the socket is listening when this returns, so
+    // clients may connect before run() starts. Returns the bound port. A Usage error for a
+    // non-loopback host or an unusable certificate; a Network error when the port is taken.
+    // Ignores SIGPIPE process-wide: a client that vanishes must not kill the server.
+    Expected<int> bind();
+
+    // Serves until stop(); true then, and at once if stop() came first. False when serving
+    // failed (the listening socket broke).
+    bool run();
+
+    // Thread-safe and prompt: closes the listening socket and every open connection; requests
+    // still hanging or delayed are dropped unanswered. run() then returns. Join the thread of
+    // run() before destroying the server.
+    void stop();
+
+    bool is_https() const { return !options_.cert_file.empty(); }
+    int port() const { return port_; }
+    ServerStats stats() const;
+    const Catalog& catalog() const { return catalog_; }
+
+  private:
+    void handle_api(const httplib::Request& request, httplib::Response& response);
+    void handle_stats(httplib::Response& response) const;
+    void answer_page(const std::vector<std::pair<std::string, std::string>>& params,
+                     httplib::Response& response, std::string& outcome);
+    void record(const httplib::Request& request, const RecordedRequest& params);
+    // Waits until `deadline` or stop(); false when stopped.
+    bool wait_unless_stopped(std::chrono::steady_clock::time_point deadline);
+    void hang(const httplib::Request& request);
+    void send_json(httplib::Response& response, nlohmann::ordered_json body) const;
+    void log(std::string_view line) const;
+
+    ServerOptions options_;
+    Catalog catalog_;
+    FaultInjector faults_;
+    std::unique_ptr<httplib::Server> http_;
+    int port_ = 0;
+
+    mutable std::mutex stats_mutex_;
+    std::int64_t requests_ = 0;
+    std::int64_t signature_failures_ = 0;
+    std::set<std::string> connections_;
+    std::deque<RecordedRequest> recent_;
+
+    std::mutex state_mutex_;
+    std::condition_variable stopped_;
+    bool stopping_ = false;
+    bool running_ = false;
+    mutable std::mutex log_mutex_;
+};
+
+// "data", "object" or "backupdata"; nullopt for anything else.
+std::optional<ResponseShape> parse_shape(std::string_view name);
+
+}  // namespace tidb_backups::emulator
