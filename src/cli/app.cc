@@ -20,7 +20,7 @@ constexpr const char* kMainFooter = R"(Examples:
 
 Credentials come from SIGCALCLOUD_PUBLIC_KEY / SIGCALCLOUD_PRIVATE_KEY or a profile in
 $XDG_CONFIG_HOME/tidb-backups/config.toml. Exit codes: 0 ok, 2 usage, 3 API error,
-4 network, 5 bad response, 6 configuration. See tidb-backups(1).)";
+4 network, 5 bad response, 6 configuration.)";
 
 constexpr const char* kListFooter = R"(Examples:
   tidb-backups list --region cn-zj --id MlaMfzgZ
@@ -31,25 +31,46 @@ constexpr const char* kListFooter = R"(Examples:
 
 void add_global_options(CLI::App& app, GlobalOptions& global) {
     const char* group = "Global options";
-    app.add_option("--region", global.region, "Region of the cluster, e.g. cn-zj [env: SIGCALCLOUD_REGION]")
-        ->type_name("REGION")->group(group);
-    app.add_option("--profile", global.profile, "Profile of the config file to use (default: default) [env: SIGCALCLOUD_PROFILE]")
-        ->type_name("NAME")->group(group);
-    app.add_option("--config", global.config_path, "Config file [env: TIDB_BACKUPS_CONFIG; default: $XDG_CONFIG_HOME/tidb-backups/config.toml]")
-        ->type_name("PATH")->group(group);
-    app.add_option("--endpoint", global.endpoint, "API endpoint URL (default: https://api.sigcalcloud.com) [env: SIGCALCLOUD_ENDPOINT]")
-        ->type_name("URL")->group(group);
-    app.add_option("--project-id", global.project_id, "Project id to send with each request [env: SIGCALCLOUD_PROJECT_ID]")
-        ->type_name("ID")->group(group);
-    app.add_option("--timeout", global.timeout, "Seconds each attempt may take, connect and read (default: 30)")
-        ->type_name("SECONDS")->group(group);
-    app.add_option("--retries", global.retries, "Retries after a failed attempt that may succeed later (default: 3)")
-        ->type_name("N")->group(group);
-    app.add_option("--ca-bundle", global.ca_bundle, "PEM file of CA certificates to trust instead of the system store")
-        ->type_name("PATH")->group(group);
-    app.add_flag("--insecure", global.insecure, "Do not verify TLS certificates; allow plain http to any host")
+    app.add_option("--region", global.region,
+                   "Region of the cluster, e.g. cn-zj [env: SIGCALCLOUD_REGION]")
+        ->type_name("REGION")
         ->group(group);
-    app.add_flag("-v,--verbose", global.verbosity, "Log requests to stderr (-vv: and bodies); secrets masked")
+    app.add_option(
+           "--profile", global.profile,
+           "Profile of the config file to use (default: default) [env: SIGCALCLOUD_PROFILE]")
+        ->type_name("NAME")
+        ->group(group);
+    app.add_option("--config", global.config_path,
+                   "Config file [env: TIDB_BACKUPS_CONFIG; default: "
+                   "$XDG_CONFIG_HOME/tidb-backups/config.toml]")
+        ->type_name("PATH")
+        ->group(group);
+    app.add_option(
+           "--endpoint", global.endpoint,
+           "API endpoint URL (default: https://api.sigcalcloud.com) [env: SIGCALCLOUD_ENDPOINT]")
+        ->type_name("URL")
+        ->group(group);
+    app.add_option("--project-id", global.project_id,
+                   "Project id to send with each request [env: SIGCALCLOUD_PROJECT_ID]")
+        ->type_name("ID")
+        ->group(group);
+    app.add_option("--timeout", global.timeout,
+                   "Seconds each attempt may take, connect and read (default: 30)")
+        ->type_name("SECONDS")
+        ->group(group);
+    app.add_option("--retries", global.retries,
+                   "Retries after a failed attempt that may succeed later (default: 3)")
+        ->type_name("N")
+        ->group(group);
+    app.add_option("--ca-bundle", global.ca_bundle,
+                   "PEM file of CA certificates to trust instead of the system store")
+        ->type_name("PATH")
+        ->group(group);
+    app.add_flag("--insecure", global.insecure,
+                 "Do not verify TLS certificates; allow plain http to any host")
+        ->group(group);
+    app.add_flag("-v,--verbose", global.verbosity,
+                 "Log requests to stderr (-vv: and bodies); secrets masked")
         ->group(group);
     app.add_flag("-q,--quiet", global.quiet, "Print only data and errors")->group(group);
 }
@@ -57,15 +78,25 @@ void add_global_options(CLI::App& app, GlobalOptions& global) {
 void add_list_command(CLI::App& app, ListOptions& list) {
     CLI::App* command = app.add_subcommand("list", "List the backups of one or more clusters");
     command->footer(kListFooter);
-    command->add_option("--id", list.ids, "Cluster id (repeatable)")->type_name("ID")->allow_extra_args(false);
-    command->add_option("--ids-from", list.ids_from, "Read cluster ids from FILE, one per line ('-': stdin)")
+    command->add_option("--id", list.ids, "Cluster id (repeatable)")
+        ->type_name("ID")
+        ->allow_extra_args(false);
+    command
+        ->add_option("--ids-from", list.ids_from,
+                     "Read cluster ids from FILE, one per line ('-': stdin)")
         ->type_name("FILE");
-    command->add_option("--limit", list.limit, "Most backups to return (default: all)")->type_name("N");
-    command->add_option("--offset", list.offset, "Backups to skip first (default: 0)")->type_name("N");
-    command->add_option("--page-size", list.page_size, "Backups per request, 1-30 (default: 30)")->type_name("N");
-    command->add_option("-o,--output", list.output, "Output format: table, json, ndjson, csv, tsv (default: table)")
+    command->add_option("--limit", list.limit, "Most backups to return (default: all)")
+        ->type_name("N");
+    command->add_option("--offset", list.offset, "Backups to skip first (default: 0)")
+        ->type_name("N");
+    command->add_option("--page-size", list.page_size, "Backups per request, 1-30 (default: 30)")
+        ->type_name("N");
+    command
+        ->add_option("-o,--output", list.output,
+                     "Output format: table, json, ndjson, csv, tsv (default: table)")
         ->type_name("FORMAT");
-    command->add_option("--fields", list.fields, "Comma-separated fields to show, in order")->type_name("F1,F2");
+    command->add_option("--fields", list.fields, "Comma-separated fields to show, in order")
+        ->type_name("F1,F2");
     command->add_flag("--no-headers", list.no_headers, "Omit the header row (table, csv, tsv)");
     command->add_flag("--utc", list.utc, "Show table times in UTC instead of the local time zone");
     command->add_flag("--dry-run", list.dry_run, "Print the signed request(s) and send nothing");
@@ -119,7 +150,10 @@ std::variant<CommandLine, EarlyExit> parse_command_line(int argc, const char* co
         for (const CLI::App* sub : app->get_subcommands()) {
             hint = fmt::format("run 'tidb-backups {} --help' for usage", sub->get_name());
         }
-        return EarlyExit{2, {}, fmt::format("{}: error: {}\nhint: {}\n", kProgram, one_line(error.what()), hint)};
+        return EarlyExit{
+            2,
+            {},
+            fmt::format("{}: error: {}\nhint: {}\n", kProgram, one_line(error.what()), hint)};
     }
     line.command = Command::List;
     return line;

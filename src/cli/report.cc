@@ -30,7 +30,9 @@ void print_error(std::ostream& err, std::string_view prefix, const Error& error)
     err << text << std::flush;
 }
 
-void print_error(std::ostream& err, const Error& error) { print_error(err, "", error); }
+void print_error(std::ostream& err, const Error& error) {
+    print_error(err, "", error);
+}
 
 void print_warning(std::ostream& err, std::string_view message) {
     std::string text = clean(message);

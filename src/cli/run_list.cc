@@ -17,7 +17,9 @@ struct ClusterBackups {
     std::vector<BackupObject> backups;
 };
 
-std::string user_agent() { return fmt::format("tidb-backups/{}", kVersion); }
+std::string user_agent() {
+    return fmt::format("tidb-backups/{}", kVersion);
+}
 
 LogSink stderr_log(const Settings& settings, std::ostream& err) {
     return [&err, verbosity = settings.verbosity](int level, std::string_view line) {
@@ -33,8 +35,8 @@ PageQuery page_query(const Settings& settings, const std::string& cluster_id, st
 }
 
 // The requests --dry-run shows: every page when --limit bounds them, else the first page.
-void print_dry_run(const Settings& settings, const ListPlan& plan, const ApiClient& client, std::ostream& out,
-                   std::ostream& err) {
+void print_dry_run(const Settings& settings, const ListPlan& plan, const ApiClient& client,
+                   std::ostream& out, std::ostream& err) {
     bool first = true;
     for (const auto& cluster_id : plan.cluster_ids) {
         PageWindow window{plan.limit, plan.offset, plan.page_size};
@@ -54,7 +56,8 @@ void print_dry_run(const Settings& settings, const ListPlan& plan, const ApiClie
     }
     out.flush();
     if (!plan.limit && !settings.quiet) {
-        err << "tidb-backups: dry run: only the first page is shown; later pages depend on the TotalCount "
+        err << "tidb-backups: dry run: only the first page is shown; later pages depend on the "
+               "TotalCount "
                "the API returns\n";
     }
 }
@@ -62,13 +65,14 @@ void print_dry_run(const Settings& settings, const ListPlan& plan, const ApiClie
 }  // namespace
 
 int run_list(const Settings& settings, const ListPlan& plan, std::ostream& out, std::ostream& err) {
-    TransportOptions transport_options{settings.endpoint, settings.timeout, settings.ca_bundle, settings.insecure,
-                                       user_agent()};
+    TransportOptions transport_options{settings.endpoint, settings.timeout, settings.ca_bundle,
+                                       settings.insecure, user_agent()};
     std::unique_ptr<Transport> transport = make_http_transport(transport_options);
     Signer signer(settings.public_key, settings.private_key);
     RetryPolicy policy;
     policy.retries = settings.retries;
-    ApiClient client(*transport, signer, policy, settings.endpoint.url(), stderr_log(settings, err));
+    ApiClient client(*transport, signer, policy, settings.endpoint.url(),
+                     stderr_log(settings, err));
 
     if (plan.dry_run) {
         print_dry_run(settings, plan, client, out, err);
@@ -85,7 +89,8 @@ int run_list(const Settings& settings, const ListPlan& plan, std::ostream& out, 
         };
         Expected<std::vector<BackupObject>> backups = fetch_window(window, fetch);
         if (!backups) {
-            print_error(err, several ? fmt::format("cluster {}: ", cluster_id) : "", backups.error());
+            print_error(err, several ? fmt::format("cluster {}: ", cluster_id) : "",
+                        backups.error());
             if (!first_failure) {
                 first_failure = backups.error();
             }

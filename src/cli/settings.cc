@@ -38,27 +38,29 @@ Error config(std::string message, std::string hint = {}) {
     return make_error(ErrorKind::Config, std::move(message), std::move(hint));
 }
 
-Expected<std::int64_t> whole_number(const std::string& text, std::string_view flag, std::int64_t min,
-                                    std::int64_t max) {
+Expected<std::int64_t> whole_number(const std::string& text, std::string_view flag,
+                                    std::int64_t min, std::int64_t max) {
     std::int64_t number = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
     bool parsed = !text.empty() && ec == std::errc{} && end == text.data() + text.size();
     if (!parsed || number < min || number > max) {
-        std::string range = max >= INT64_MAX / 2 ? fmt::format("a whole number, at least {}", min)
-                                             : fmt::format("a whole number from {} to {}", min, max);
+        std::string range = max >= INT64_MAX / 2
+                                ? fmt::format("a whole number, at least {}", min)
+                                : fmt::format("a whole number from {} to {}", min, max);
         return usage(fmt::format("invalid value for {}: '{}' (expected {})", flag, text, range));
     }
     return number;
 }
 
 const std::vector<std::string>& profile_keys() {
-    static const std::vector<std::string> keys = {"region", "public_key", "private_key", "project_id",
-                                                  "endpoint"};
+    static const std::vector<std::string> keys = {"region", "public_key", "private_key",
+                                                  "project_id", "endpoint"};
     return keys;
 }
 
 // The profile's values (empty when the file or the default profile is absent).
-Expected<std::map<std::string, std::string>> load_profile(Settings& settings, const GlobalOptions& flags,
+Expected<std::map<std::string, std::string>> load_profile(Settings& settings,
+                                                          const GlobalOptions& flags,
                                                           const Getenv& getenv) {
     std::optional<std::string> named_profile = non_empty(flags.profile);
     if (!named_profile) {
@@ -90,9 +92,10 @@ Expected<std::map<std::string, std::string>> load_profile(Settings& settings, co
                           "create it, or fix --config / TIDB_BACKUPS_CONFIG");
         }
         if (named_profile) {
-            return config(fmt::format("profile '{}' not found: there is no config file at '{}'",
-                                      settings.profile, settings.config_path),
-                          "create it with a [" + settings.profile + "] table, or pass --config FILE");
+            return config(
+                fmt::format("profile '{}' not found: there is no config file at '{}'",
+                            settings.profile, settings.config_path),
+                "create it with a [" + settings.profile + "] table, or pass --config FILE");
         }
         return std::map<std::string, std::string>{};
     }
@@ -106,9 +109,10 @@ Expected<std::map<std::string, std::string>> load_profile(Settings& settings, co
         for (const auto& entry : file.profiles) {
             known += known.empty() ? entry.name : ", " + entry.name;
         }
-        return config(fmt::format("profile '{}' not found in '{}'", settings.profile, settings.config_path),
-                      known.empty() ? std::string("the file has no profiles")
-                                    : fmt::format("profiles in the file: {}", known));
+        return config(
+            fmt::format("profile '{}' not found in '{}'", settings.profile, settings.config_path),
+            known.empty() ? std::string("the file has no profiles")
+                          : fmt::format("profiles in the file: {}", known));
     }
     if (auto warning = config_permission_warning(settings.config_path, holds_private_key(file))) {
         settings.warnings.push_back(*warning);
@@ -116,8 +120,9 @@ Expected<std::map<std::string, std::string>> load_profile(Settings& settings, co
     const auto& keys = profile_keys();
     for (const auto& [key, ignored] : profile->values) {
         if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
-            settings.warnings.push_back(fmt::format("warning: unknown key '{}' in profile '{}' of '{}' is ignored",
-                                                    key, settings.profile, settings.config_path));
+            settings.warnings.push_back(
+                fmt::format("warning: unknown key '{}' in profile '{}' of '{}' is ignored", key,
+                            settings.profile, settings.config_path));
         }
     }
     return std::map<std::string, std::string>(profile->values.begin(), profile->values.end());
@@ -126,8 +131,8 @@ Expected<std::map<std::string, std::string>> load_profile(Settings& settings, co
 // flag > environment > profile.
 std::optional<Sourced> pick(const std::optional<std::string>& flag, std::string_view flag_name,
                             const Getenv& getenv, const char* env_name,
-                            const std::map<std::string, std::string>& profile, const std::string& key,
-                            const std::string& profile_name) {
+                            const std::map<std::string, std::string>& profile,
+                            const std::string& key, const std::string& profile_name) {
     if (auto value = non_empty(flag)) {
         return Sourced{*value, std::string(flag_name)};
     }
@@ -160,12 +165,14 @@ Expected<Settings> resolve_settings(const GlobalOptions& flags, const Getenv& ge
         double seconds = 0;
         const std::string& text = *flags.timeout;
         auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
-        if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || !std::isfinite(seconds) ||
-            seconds <= 0 || seconds > 86400) {
-            return usage(fmt::format("invalid value for --timeout: '{}' (expected seconds, more than 0, e.g. 30 or 2.5)",
-                                     text));
+        if (text.empty() || ec != std::errc{} || end != text.data() + text.size() ||
+            !std::isfinite(seconds) || seconds <= 0 || seconds > 86400) {
+            return usage(fmt::format(
+                "invalid value for --timeout: '{}' (expected seconds, more than 0, e.g. 30 or 2.5)",
+                text));
         }
-        settings.timeout = std::chrono::milliseconds(std::max<std::int64_t>(1, std::llround(seconds * 1000)));
+        settings.timeout =
+            std::chrono::milliseconds(std::max<std::int64_t>(1, std::llround(seconds * 1000)));
     }
     if (flags.retries) {
         Expected<std::int64_t> retries = whole_number(*flags.retries, "--retries", 0, 10);
@@ -189,19 +196,21 @@ Expected<Settings> resolve_settings(const GlobalOptions& flags, const Getenv& ge
     }
     const std::string& name = settings.profile;
 
-    auto region = pick(flags.region, "--region", getenv, "SIGCALCLOUD_REGION", *profile, "region", name);
+    auto region =
+        pick(flags.region, "--region", getenv, "SIGCALCLOUD_REGION", *profile, "region", name);
     if (!region) {
         return usage("no region given",
-                     "pass --region (e.g. --region cn-zj), set SIGCALCLOUD_REGION, or add region to the profile");
+                     "pass --region (e.g. --region cn-zj), set SIGCALCLOUD_REGION, or add region "
+                     "to the profile");
     }
     settings.region = region->value;
-    if (auto project = pick(flags.project_id, "--project-id", getenv, "SIGCALCLOUD_PROJECT_ID", *profile,
-                            "project_id", name)) {
+    if (auto project = pick(flags.project_id, "--project-id", getenv, "SIGCALCLOUD_PROJECT_ID",
+                            *profile, "project_id", name)) {
         settings.project_id = project->value;
     }
 
-    auto endpoint_text = pick(flags.endpoint, "--endpoint", getenv, "SIGCALCLOUD_ENDPOINT", *profile,
-                              "endpoint", name);
+    auto endpoint_text = pick(flags.endpoint, "--endpoint", getenv, "SIGCALCLOUD_ENDPOINT",
+                              *profile, "endpoint", name);
     Sourced endpoint_source = endpoint_text.value_or(Sourced{kDefaultEndpoint, "default"});
     Expected<Endpoint> endpoint = parse_endpoint(endpoint_source.value);
     if (!endpoint) {
@@ -213,28 +222,35 @@ Expected<Settings> resolve_settings(const GlobalOptions& flags, const Getenv& ge
         return error;
     }
     if (!endpoint->is_https() && !is_loopback_host(endpoint->host) && !settings.insecure) {
-        return usage(fmt::format("refusing plain http to '{}': the signed request would travel in clear",
-                                 endpoint->host),
-                     "use an https:// endpoint, or pass --insecure if you really mean it");
+        return usage(
+            fmt::format("refusing plain http to '{}': the signed request would travel in clear",
+                        endpoint->host),
+            "use an https:// endpoint, or pass --insecure if you really mean it");
     }
     settings.endpoint = std::move(*endpoint);
 
-    auto public_key = pick(std::nullopt, "", getenv, "SIGCALCLOUD_PUBLIC_KEY", *profile, "public_key", name);
-    auto private_key = pick(std::nullopt, "", getenv, "SIGCALCLOUD_PRIVATE_KEY", *profile, "private_key", name);
+    auto public_key =
+        pick(std::nullopt, "", getenv, "SIGCALCLOUD_PUBLIC_KEY", *profile, "public_key", name);
+    auto private_key =
+        pick(std::nullopt, "", getenv, "SIGCALCLOUD_PRIVATE_KEY", *profile, "private_key", name);
     if (!public_key || !private_key) {
         std::string missing = !public_key && !private_key ? "public and private key"
-                              : !public_key              ? "public key"
-                                                         : "private key";
-        return config(fmt::format("no {} found (profile '{}'{})", missing, name,
-                                  settings.config_path.empty() ? "" : ", config '" + settings.config_path + "'"),
-                      "set SIGCALCLOUD_PUBLIC_KEY and SIGCALCLOUD_PRIVATE_KEY, or add public_key and private_key to the profile");
+                              : !public_key               ? "public key"
+                                                          : "private key";
+        return config(
+            fmt::format(
+                "no {} found (profile '{}'{})", missing, name,
+                settings.config_path.empty() ? "" : ", config '" + settings.config_path + "'"),
+            "set SIGCALCLOUD_PUBLIC_KEY and SIGCALCLOUD_PRIVATE_KEY, or add public_key and "
+            "private_key to the profile");
     }
     settings.public_key = public_key->value;
     settings.private_key = Secret(std::move(private_key->value));
     return settings;
 }
 
-Expected<ListPlan> resolve_list_plan(const ListOptions& options, const std::function<std::string()>& stdin_reader) {
+Expected<ListPlan> resolve_list_plan(const ListOptions& options,
+                                     const std::function<std::string()>& stdin_reader) {
     ListPlan plan;
     if (options.limit) {
         auto limit = whole_number(*options.limit, "--limit", 1, INT64_MAX / 2);
@@ -259,8 +275,8 @@ Expected<ListPlan> resolve_list_plan(const ListOptions& options, const std::func
     }
     auto format = parse_output_format(options.output);
     if (!format) {
-        return usage(fmt::format("invalid value for --output: '{}' (expected one of {})", options.output,
-                                 fmt::join(output_format_names(), ", ")));
+        return usage(fmt::format("invalid value for --output: '{}' (expected one of {})",
+                                 options.output, fmt::join(output_format_names(), ", ")));
     }
     plan.render.format = *format;
     plan.render.headers = !options.no_headers;
@@ -297,8 +313,9 @@ Expected<ListPlan> resolve_list_plan(const ListOptions& options, const std::func
         }
     }
     if (plan.cluster_ids.empty()) {
-        return usage(options.ids_from ? fmt::format("--ids-from '{}' holds no cluster id", *options.ids_from)
-                                      : std::string("no cluster id given"),
+        return usage(options.ids_from
+                         ? fmt::format("--ids-from '{}' holds no cluster id", *options.ids_from)
+                         : std::string("no cluster id given"),
                      "pass --id ID (repeatable) or --ids-from FILE");
     }
     plan.render.cluster_column = plan.cluster_ids.size() > 1;
@@ -323,7 +340,8 @@ Expected<ListPlan> resolve_list_plan(const ListOptions& options, const std::func
             plan.render.fields.push_back(*match);
         }
         if (plan.render.fields.empty()) {
-            return usage("--fields is empty", fmt::format("valid fields: {}", fmt::join(known, ", ")));
+            return usage("--fields is empty",
+                         fmt::format("valid fields: {}", fmt::join(known, ", ")));
         }
     }
     return plan;

@@ -61,8 +61,8 @@ struct Settings {
     bool insecure = false;
     int verbosity = 0;
     bool quiet = false;
-    std::string profile;      // the profile in use ("default" unless chosen)
-    std::string config_path;  // the config file consulted, if any
+    std::string profile;                // the profile in use ("default" unless chosen)
+    std::string config_path;            // the config file consulted, if any
     std::vector<std::string> warnings;  // to show on stderr before any request
 };
 

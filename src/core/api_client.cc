@@ -14,13 +14,18 @@ using Clock = std::chrono::steady_clock;
 
 constexpr std::string_view kAction = "ListTiDBClusterBackup";
 
-bool is_masked(const std::string& name) { return name == "Signature" || name == "PublicKey"; }
+bool is_masked(const std::string& name) {
+    return name == "Signature" || name == "PublicKey";
+}
 
 // The HTTP status families that a retry can fix: rate limiting and server-side failures.
-bool is_retryable_status(int status) { return status == 429 || status == 408 || status >= 500; }
+bool is_retryable_status(int status) {
+    return status == 429 || status == 408 || status >= 500;
+}
 
 Error http_status_error(const HttpResponse& response, std::string_view url) {
-    Error error = make_error(ErrorKind::Network, fmt::format("HTTP {} from {}", response.status, url));
+    Error error =
+        make_error(ErrorKind::Network, fmt::format("HTTP {} from {}", response.status, url));
     error.retryable = is_retryable_status(response.status);
     if (response.status == 429) {
         error.hint = "the API is rate limiting this key; try again later or lower --concurrency";
@@ -58,8 +63,8 @@ std::string masked_form(const Params& params) {
     return form_encode(shown);
 }
 
-ApiClient::ApiClient(Transport& transport, const Signer& signer, RetryPolicy policy, std::string url_for_logs,
-                     LogSink log, Sleep sleep)
+ApiClient::ApiClient(Transport& transport, const Signer& signer, RetryPolicy policy,
+                     std::string url_for_logs, LogSink log, Sleep sleep)
     : transport_(transport),
       signer_(signer),
       policy_(policy),
@@ -72,7 +77,9 @@ ApiClient::ApiClient(Transport& transport, const Signer& signer, RetryPolicy pol
     }
 }
 
-Params ApiClient::signed_params(const PageQuery& query) const { return signer_.sign(list_params(query)); }
+Params ApiClient::signed_params(const PageQuery& query) const {
+    return signer_.sign(list_params(query));
+}
 
 Expected<BackupPage> ApiClient::list_page(const PageQuery& query) {
     Params params = signed_params(query);
@@ -101,7 +108,8 @@ Expected<BackupPage> ApiClient::attempt_once(const std::string& body) {
         log(1, fmt::format("failed after {} ms: {}", elapsed.count(), response.error().message));
         return response.error();
     }
-    log(1, fmt::format("HTTP {} in {} ms, {} bytes", response->status, elapsed.count(), response->body.size()));
+    log(1, fmt::format("HTTP {} in {} ms, {} bytes", response->status, elapsed.count(),
+                       response->body.size()));
     log(2, fmt::format("response body: {}", response->body));
     bool success_status = response->status >= 200 && response->status < 300;
     if (!success_status) {

@@ -36,16 +36,16 @@ using LogSink = std::function<void(int verbosity, std::string_view line)>;
 using Sleep = std::function<void(std::chrono::milliseconds)>;
 
 class ApiClient {
-public:
-    ApiClient(Transport& transport, const Signer& signer, RetryPolicy policy, std::string url_for_logs,
-              LogSink log = {}, Sleep sleep = {});
+  public:
+    ApiClient(Transport& transport, const Signer& signer, RetryPolicy policy,
+              std::string url_for_logs, LogSink log = {}, Sleep sleep = {});
 
     // The signed parameters that list_page would send for `query`.
     Params signed_params(const PageQuery& query) const;
 
     Expected<BackupPage> list_page(const PageQuery& query);
 
-private:
+  private:
     Expected<BackupPage> attempt_once(const std::string& body);
     void log(int verbosity, std::string_view line) const;
 

@@ -36,7 +36,8 @@ std::optional<std::int64_t> field_integer(const BackupObject& backup, std::strin
     }
     if (value->is_number_integer()) {
         if (value->is_number_unsigned() &&
-            value->get<std::uint64_t>() > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+            value->get<std::uint64_t>() >
+                static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
             return std::nullopt;
         }
         return value->get<std::int64_t>();

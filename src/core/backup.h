@@ -16,8 +16,8 @@ using BackupObject = nlohmann::ordered_json;
 
 // The documented BackupData fields, in the document's order: the default columns.
 inline const std::vector<std::string>& documented_fields() {
-    static const std::vector<std::string> fields = {"BackupId",   "BackupStartTime", "BackupEndTime",
-                                                    "BackupSize", "State",           "BackupType"};
+    static const std::vector<std::string> fields = {
+        "BackupId", "BackupStartTime", "BackupEndTime", "BackupSize", "State", "BackupType"};
     return fields;
 }
 
@@ -28,6 +28,8 @@ std::string field_text(const BackupObject& backup, std::string_view field);
 // A field as an integer when it is a number or a string of digits (the API is loose).
 std::optional<std::int64_t> field_integer(const BackupObject& backup, std::string_view field);
 
-inline std::string backup_id(const BackupObject& backup) { return field_text(backup, "BackupId"); }
+inline std::string backup_id(const BackupObject& backup) {
+    return field_text(backup, "BackupId");
+}
 
 }  // namespace tidb_backups

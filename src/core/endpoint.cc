@@ -34,7 +34,9 @@ std::string Endpoint::origin() const {
     return fmt::format("{}://{}:{}", scheme, shown_host, port);
 }
 
-std::string Endpoint::url() const { return origin() + path; }
+std::string Endpoint::url() const {
+    return origin() + path;
+}
 
 Expected<Endpoint> parse_endpoint(std::string_view url) {
     Endpoint endpoint;
@@ -88,7 +90,8 @@ Expected<Endpoint> parse_endpoint(std::string_view url) {
     endpoint.port = endpoint.is_https() ? 443 : 80;
     if (!port_text.empty()) {
         int port = 0;
-        auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+        auto [end, ec] =
+            std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
         if (ec != std::errc{} || end != port_text.data() + port_text.size() || port < 1 ||
             port > 65535) {
             return bad_url(url, fmt::format("'{}' is not a port number (1-65535)", port_text));

@@ -13,7 +13,7 @@ struct Endpoint {
     std::string scheme;  // "http" or "https"
     std::string host;    // without brackets for IPv6 literals
     int port = 0;
-    std::string path;    // starts with '/', "/" when the URL has none
+    std::string path;  // starts with '/', "/" when the URL has none
 
     bool is_https() const { return scheme == "https"; }
     // scheme://host[:port] as cpp-httplib wants it (IPv6 literals in brackets).

@@ -19,13 +19,15 @@ enum class ErrorKind {
 
 struct Error {
     ErrorKind kind;
-    std::string message;  // one line, for a human: what failed, with which value
-    std::string hint;     // optional second line: what to try
-    int ret_code = 0;     // the API's RetCode, for ErrorKind::Api
+    std::string message;     // one line, for a human: what failed, with which value
+    std::string hint;        // optional second line: what to try
+    int ret_code = 0;        // the API's RetCode, for ErrorKind::Api
     bool retryable = false;  // a later attempt may succeed (timeouts, 5xx, "try later" RetCodes)
 };
 
-inline int exit_code(ErrorKind kind) { return static_cast<int>(kind); }
+inline int exit_code(ErrorKind kind) {
+    return static_cast<int>(kind);
+}
 
 inline Error make_error(ErrorKind kind, std::string message, std::string hint = {}) {
     return Error{kind, std::move(message), std::move(hint), 0, false};
@@ -34,9 +36,9 @@ inline Error make_error(ErrorKind kind, std::string message, std::string hint = 
 // A value or an Error. (std::expected is C++23; this is the small part of it we need.)
 template <typename T>
 class Expected {
-public:
-    Expected(T value) : state_(std::move(value)) {}          // NOLINT: implicit by design
-    Expected(Error error) : state_(std::move(error)) {}      // NOLINT: implicit by design
+  public:
+    Expected(T value) : state_(std::move(value)) {}      // NOLINT: implicit by design
+    Expected(Error error) : state_(std::move(error)) {}  // NOLINT: implicit by design
 
     bool has_value() const { return state_.index() == 0; }
     explicit operator bool() const { return has_value(); }
@@ -52,13 +54,15 @@ public:
     const Error& error() const { return std::get<1>(state_); }
     Error& error() { return std::get<1>(state_); }
 
-private:
+  private:
     std::variant<T, Error> state_;
 };
 
 // For operations that produce nothing but may fail.
 struct Done {};
 using Status = Expected<Done>;
-inline Status ok() { return Done{}; }
+inline Status ok() {
+    return Done{};
+}
 
 }  // namespace tidb_backups

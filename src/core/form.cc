@@ -5,8 +5,8 @@ namespace tidb_backups {
 namespace {
 
 bool is_unreserved(unsigned char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '.' || c == '_' || c == '~';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '.' || c == '_' || c == '~';
 }
 
 int hex_value(char c) {
@@ -90,8 +90,8 @@ std::optional<Params> form_decode(std::string_view body) {
         }
         std::size_t eq = pair.find('=');
         auto name = percent_decode(pair.substr(0, eq));
-        auto value = percent_decode(eq == std::string_view::npos ? std::string_view{}
-                                                                  : pair.substr(eq + 1));
+        auto value =
+            percent_decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1));
         if (!name || !value) {
             return std::nullopt;
         }

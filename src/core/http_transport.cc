@@ -16,17 +16,19 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 class HttpTransport final : public Transport {
-public:
+  public:
     explicit HttpTransport(const TransportOptions& options)
         : options_(options), client_(options.endpoint.origin()) {
         auto seconds = std::chrono::duration_cast<std::chrono::seconds>(options.timeout);
-        auto micros = std::chrono::duration_cast<std::chrono::microseconds>(options.timeout - seconds);
+        auto micros =
+            std::chrono::duration_cast<std::chrono::microseconds>(options.timeout - seconds);
         client_.set_connection_timeout(seconds.count(), micros.count());
         client_.set_read_timeout(seconds.count(), micros.count());
         client_.set_write_timeout(seconds.count(), micros.count());
         client_.set_keep_alive(true);
         client_.set_follow_location(false);
-        client_.set_default_headers({{"User-Agent", options.user_agent}, {"Accept", "application/json"}});
+        client_.set_default_headers(
+            {{"User-Agent", options.user_agent}, {"Accept", "application/json"}});
         if (options.endpoint.is_https()) {
             if (options.insecure) {
                 client_.enable_server_certificate_verification(false);
@@ -38,8 +40,8 @@ public:
 
     Expected<HttpResponse> post_form(const std::string& form_body) override {
         auto started = Clock::now();
-        httplib::Result result = client_.Post(options_.endpoint.path, form_body,
-                                              "application/x-www-form-urlencoded");
+        httplib::Result result =
+            client_.Post(options_.endpoint.path, form_body, "application/x-www-form-urlencoded");
         if (!result) {
             return describe_failure(result.error(), Clock::now() - started);
         }
@@ -50,19 +52,20 @@ public:
         return response;
     }
 
-private:
+  private:
     Error describe_failure(httplib::Error error, Clock::duration elapsed) {
         const std::string where = options_.endpoint.origin();
         const double limit = std::chrono::duration<double>(options_.timeout).count();
-        // cpp-httplib reports a read that timed out as a plain read error; the clock tells them apart.
+        // cpp-httplib reports a read that timed out as a plain read error; the clock tells them
+        // apart.
         bool timed_out = elapsed >= options_.timeout - options_.timeout / 10;
         Error failure = make_error(ErrorKind::Network, "");
         failure.retryable = true;
         switch (error) {
             case httplib::Error::Connection:
-                failure.message = timed_out
-                                      ? fmt::format("could not connect to {} within {:g}s", where, limit)
-                                      : fmt::format("could not connect to {}", where);
+                failure.message =
+                    timed_out ? fmt::format("could not connect to {} within {:g}s", where, limit)
+                              : fmt::format("could not connect to {}", where);
                 failure.hint = "check --endpoint and that the host is reachable";
                 break;
             case httplib::Error::ConnectionTimeout:
@@ -70,14 +73,16 @@ private:
                 break;
             case httplib::Error::Read:
                 failure.message =
-                    timed_out ? fmt::format("no response from {} within {:g}s", where, limit)
-                              : fmt::format("connection to {} closed before a full response", where);
+                    timed_out
+                        ? fmt::format("no response from {} within {:g}s", where, limit)
+                        : fmt::format("connection to {} closed before a full response", where);
                 if (timed_out) {
                     failure.hint = "the server is slow or hanging; raise --timeout or try later";
                 }
                 break;
             case httplib::Error::Write:
-                failure.message = fmt::format("connection to {} failed while sending the request", where);
+                failure.message =
+                    fmt::format("connection to {} failed while sending the request", where);
                 break;
             case httplib::Error::SSLConnection:
                 failure.message = fmt::format("TLS handshake with {} failed", where);
@@ -85,20 +90,24 @@ private:
             case httplib::Error::SSLServerVerification: {
                 long verify = client_.get_openssl_verify_result();
                 failure.retryable = false;
-                failure.message = fmt::format("TLS certificate of {} could not be verified: {}", where,
-                                              X509_verify_cert_error_string(verify));
-                failure.hint = "pass the issuing CA with --ca-bundle FILE (or --insecure to skip verification)";
+                failure.message = fmt::format("TLS certificate of {} could not be verified: {}",
+                                              where, X509_verify_cert_error_string(verify));
+                failure.hint =
+                    "pass the issuing CA with --ca-bundle FILE (or --insecure to skip "
+                    "verification)";
                 break;
             }
             case httplib::Error::SSLLoadingCerts:
                 failure.retryable = false;
                 failure.message = options_.ca_bundle.empty()
                                       ? "could not load the system's CA certificates"
-                                      : fmt::format("could not load CA certificates from '{}'", options_.ca_bundle);
+                                      : fmt::format("could not load CA certificates from '{}'",
+                                                    options_.ca_bundle);
                 failure.hint = "--ca-bundle expects a PEM file of certificates";
                 break;
             default:
-                failure.message = fmt::format("request to {} failed: {}", where, httplib::to_string(error));
+                failure.message =
+                    fmt::format("request to {} failed: {}", where, httplib::to_string(error));
                 break;
         }
         return failure;

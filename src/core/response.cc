@@ -10,7 +10,8 @@ constexpr std::size_t kSnippetLength = 80;
 
 Error shape_error(std::string message) {
     return make_error(ErrorKind::Response, std::move(message),
-                      "the endpoint may not be the SigCalCloud API; check --endpoint, or run with -vv to see the body");
+                      "the endpoint may not be the SigCalCloud API; check --endpoint, or run with "
+                      "-vv to see the body");
 }
 
 // A short, printable excerpt of a body for an error message.
@@ -44,13 +45,14 @@ Status append_backups(const BackupObject& data, std::vector<BackupObject>& out) 
         return ok();
     }
     if (!data.is_array()) {
-        return shape_error(fmt::format("response Data is a {}, not a list of backups", data.type_name()));
+        return shape_error(
+            fmt::format("response Data is a {}, not a list of backups", data.type_name()));
     }
     out.reserve(out.size() + data.size());
     for (const auto& item : data) {
         if (!item.is_object()) {
-            return shape_error(
-                fmt::format("response Data holds a {} where a backup object was expected", item.type_name()));
+            return shape_error(fmt::format(
+                "response Data holds a {} where a backup object was expected", item.type_name()));
         }
         out.push_back(item);
     }
@@ -59,7 +61,9 @@ Status append_backups(const BackupObject& data, std::vector<BackupObject>& out) 
 
 }  // namespace
 
-bool is_retryable_ret_code(int ret_code) { return ret_code == 153 || ret_code >= 2000; }
+bool is_retryable_ret_code(int ret_code) {
+    return ret_code == 153 || ret_code >= 2000;
+}
 
 Expected<BackupPage> parse_backup_page(std::string_view body) {
     BackupObject document = BackupObject::parse(body, nullptr, false);
@@ -70,7 +74,8 @@ Expected<BackupPage> parse_backup_page(std::string_view body) {
         return shape_error(fmt::format("the response is not JSON: '{}'", snippet(body)));
     }
     if (!document.is_object()) {
-        return shape_error(fmt::format("the response is a JSON {}, not an object", document.type_name()));
+        return shape_error(
+            fmt::format("the response is a JSON {}, not an object", document.type_name()));
     }
     auto ret_code_field = document.find("RetCode");
     if (ret_code_field == document.end()) {
@@ -78,7 +83,8 @@ Expected<BackupPage> parse_backup_page(std::string_view body) {
     }
     std::optional<std::int64_t> ret_code = as_integer(*ret_code_field);
     if (!ret_code || *ret_code < INT32_MIN || *ret_code > INT32_MAX) {
-        return shape_error(fmt::format("the response RetCode '{}' is not a number", snippet(ret_code_field->dump())));
+        return shape_error(fmt::format("the response RetCode '{}' is not a number",
+                                       snippet(ret_code_field->dump())));
     }
     if (*ret_code != 0) {
         std::string message;
@@ -86,8 +92,9 @@ Expected<BackupPage> parse_backup_page(std::string_view body) {
             message = it->get<std::string>();
         }
         Error error = make_error(ErrorKind::Api,
-                                 message.empty() ? fmt::format("API error RetCode {}", *ret_code)
-                                                 : fmt::format("API error RetCode {}: {}", *ret_code, message));
+                                 message.empty()
+                                     ? fmt::format("API error RetCode {}", *ret_code)
+                                     : fmt::format("API error RetCode {}: {}", *ret_code, message));
         error.ret_code = static_cast<int>(*ret_code);
         error.retryable = is_retryable_ret_code(error.ret_code);
         return error;

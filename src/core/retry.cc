@@ -16,13 +16,16 @@ std::chrono::milliseconds RetryPolicy::backoff(int retry, std::mt19937_64& rando
     return std::chrono::milliseconds(half + jitter(random));
 }
 
-std::chrono::milliseconds parse_retry_after(std::string_view header, std::chrono::milliseconds cap) {
+std::chrono::milliseconds parse_retry_after(std::string_view header,
+                                            std::chrono::milliseconds cap) {
     std::int64_t seconds = 0;
     auto [end, ec] = std::from_chars(header.data(), header.data() + header.size(), seconds);
-    if (header.empty() || ec != std::errc{} || end != header.data() + header.size() || seconds < 0) {
+    if (header.empty() || ec != std::errc{} || end != header.data() + header.size() ||
+        seconds < 0) {
         return std::chrono::milliseconds(0);
     }
-    return std::min<std::chrono::milliseconds>(std::chrono::seconds(std::min<std::int64_t>(seconds, 3600)), cap);
+    return std::min<std::chrono::milliseconds>(
+        std::chrono::seconds(std::min<std::int64_t>(seconds, 3600)), cap);
 }
 
 }  // namespace tidb_backups

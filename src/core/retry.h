@@ -9,9 +9,9 @@
 namespace tidb_backups {
 
 struct RetryPolicy {
-    int retries = 3;                            // attempts after the first
-    std::chrono::milliseconds base{250};        // the first backoff is about this long
-    std::chrono::milliseconds cap{8000};        // no backoff is longer than this
+    int retries = 3;                      // attempts after the first
+    std::chrono::milliseconds base{250};  // the first backoff is about this long
+    std::chrono::milliseconds cap{8000};  // no backoff is longer than this
 
     // The wait before retry number `retry` (1-based): half of base*2^(retry-1), capped, plus a
     // random part of the same size ("equal jitter"), so workers retrying together spread out.

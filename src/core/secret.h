@@ -8,7 +8,7 @@
 namespace tidb_backups {
 
 class Secret {
-public:
+  public:
     Secret() = default;
     explicit Secret(std::string value) : value_(std::move(value)) {}
     Secret(const Secret& other) : value_(other.value_) {}
@@ -21,7 +21,7 @@ public:
     std::string_view reveal() const { return value_; }
     void wipe() noexcept;
 
-private:
+  private:
     std::string value_;
 };
 

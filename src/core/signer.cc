@@ -50,7 +50,8 @@ Signer::Signer(std::string public_key, Secret private_key)
     : public_key_(std::move(public_key)), private_key_(std::move(private_key)) {}
 
 Params Signer::sign(Params params) const {
-    std::erase_if(params, [](const auto& p) { return p.first == "PublicKey" || p.first == "Signature"; });
+    std::erase_if(params,
+                  [](const auto& p) { return p.first == "PublicKey" || p.first == "Signature"; });
     params.emplace_back("PublicKey", public_key_);
     std::string signature = signature_of(params, private_key_.reveal());
     params.emplace_back("Signature", std::move(signature));

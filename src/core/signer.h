@@ -21,7 +21,7 @@ std::string sha1_hex(std::string_view data);
 std::string signature_of(const Params& params, std::string_view private_key);
 
 class Signer {
-public:
+  public:
     Signer(std::string public_key, Secret private_key);
 
     // `params` plus PublicKey and Signature, ready for the wire.
@@ -29,7 +29,7 @@ public:
 
     const std::string& public_key() const { return public_key_; }
 
-private:
+  private:
     std::string public_key_;
     Secret private_key_;
 };

@@ -18,7 +18,7 @@ struct HttpResponse {
 };
 
 class Transport {
-public:
+  public:
     virtual ~Transport() = default;
     // Sends `form_body` as application/x-www-form-urlencoded. A failure is an ErrorKind::Network
     // error, `retryable` unless retrying cannot help (e.g. a certificate that does not verify).

@@ -23,11 +23,20 @@ std::string tsv_escape(std::string_view value) {
     escaped.reserve(value.size());
     for (char c : value) {
         switch (c) {
-            case '\t': escaped += "\\t"; break;
-            case '\n': escaped += "\\n"; break;
-            case '\r': escaped += "\\r"; break;
-            case '\\': escaped += "\\\\"; break;
-            default: escaped.push_back(c);
+            case '\t':
+                escaped += "\\t";
+                break;
+            case '\n':
+                escaped += "\\n";
+                break;
+            case '\r':
+                escaped += "\\r";
+                break;
+            case '\\':
+                escaped += "\\\\";
+                break;
+            default:
+                escaped.push_back(c);
         }
     }
     return escaped;
@@ -57,11 +66,14 @@ void DelimitedRenderer::add(const BackupRow& row) {
     std::vector<std::string> values;
     values.reserve(fields_.size());
     for (const auto& field : fields_) {
-        values.push_back(field == kClusterIdField ? std::string(row.cluster_id) : field_text(row.backup, field));
+        values.push_back(field == kClusterIdField ? std::string(row.cluster_id)
+                                                  : field_text(row.backup, field));
     }
     write_line(values);
 }
 
-void DelimitedRenderer::finish() { out_.flush(); }
+void DelimitedRenderer::finish() {
+    out_.flush();
+}
 
 }  // namespace tidb_backups

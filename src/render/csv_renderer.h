@@ -10,12 +10,12 @@
 namespace tidb_backups {
 
 class DelimitedRenderer final : public Renderer {
-public:
+  public:
     DelimitedRenderer(const RenderOptions& options, std::ostream& out);
     void add(const BackupRow& row) override;
     void finish() override;
 
-private:
+  private:
     void write_line(const std::vector<std::string>& values);
 
     std::ostream& out_;

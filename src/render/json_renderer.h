@@ -7,12 +7,12 @@
 namespace tidb_backups {
 
 class JsonRenderer final : public Renderer {
-public:
+  public:
     JsonRenderer(const RenderOptions& options, std::ostream& out);
     void add(const BackupRow& row) override;
     void finish() override;
 
-private:
+  private:
     BackupObject shape(const BackupRow& row) const;
 
     RenderOptions options_;

@@ -14,8 +14,9 @@ const std::vector<std::string>& output_format_names() {
 }
 
 std::optional<OutputFormat> parse_output_format(std::string_view name) {
-    static constexpr OutputFormat kFormats[] = {OutputFormat::Table, OutputFormat::Json, OutputFormat::Ndjson,
-                                                OutputFormat::Csv, OutputFormat::Tsv};
+    static constexpr OutputFormat kFormats[] = {OutputFormat::Table, OutputFormat::Json,
+                                                OutputFormat::Ndjson, OutputFormat::Csv,
+                                                OutputFormat::Tsv};
     const auto& names = output_format_names();
     for (std::size_t i = 0; i < names.size(); ++i) {
         if (names[i] == name) {

@@ -37,7 +37,7 @@ struct BackupRow {
 };
 
 class Renderer {
-public:
+  public:
     virtual ~Renderer() = default;
     virtual void add(const BackupRow& row) = 0;
     // Writes whatever is still buffered (and, for json, closes the array).

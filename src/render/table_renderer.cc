@@ -12,13 +12,20 @@ constexpr std::string_view kDurationColumn = "Duration";
 constexpr std::string_view kColumnGap = "  ";
 
 std::string header_for(std::string_view field) {
-    if (field == "BackupId") return "BACKUP ID";
-    if (field == "BackupStartTime") return "STARTED";
-    if (field == "BackupEndTime") return "ENDED";
-    if (field == "BackupSize") return "SIZE";
-    if (field == "BackupType") return "TYPE";
-    if (field == "BackupName") return "NAME";
-    if (field == kClusterIdField) return "CLUSTER";
+    if (field == "BackupId")
+        return "BACKUP ID";
+    if (field == "BackupStartTime")
+        return "STARTED";
+    if (field == "BackupEndTime")
+        return "ENDED";
+    if (field == "BackupSize")
+        return "SIZE";
+    if (field == "BackupType")
+        return "TYPE";
+    if (field == "BackupName")
+        return "NAME";
+    if (field == kClusterIdField)
+        return "CLUSTER";
     std::string upper;
     for (char c : field) {
         upper.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
@@ -28,13 +35,15 @@ std::string header_for(std::string_view field) {
 
 }  // namespace
 
-TableRenderer::TableRenderer(const RenderOptions& options, std::ostream& out) : options_(options), out_(out) {
+TableRenderer::TableRenderer(const RenderOptions& options, std::ostream& out)
+    : options_(options), out_(out) {
     std::vector<std::string> fields = options.fields;
     if (fields.empty()) {
         // For reading: what it is and how it went, then when, how long and how big. The raw
         // end time adds little beside the duration.
-        fields = {"BackupId", "State", "BackupType", "BackupStartTime", std::string(kDurationColumn),
-                  "BackupSize"};
+        fields = {
+            "BackupId",  "State", "BackupType", "BackupStartTime", std::string(kDurationColumn),
+            "BackupSize"};
         if (options.cluster_column) {
             fields.insert(fields.begin(), std::string(kClusterIdField));
         }

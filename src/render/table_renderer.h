@@ -10,14 +10,14 @@
 namespace tidb_backups {
 
 class TableRenderer final : public Renderer {
-public:
+  public:
     TableRenderer(const RenderOptions& options, std::ostream& out);
     void add(const BackupRow& row) override;
     void finish() override;
 
-private:
+  private:
     struct Column {
-        std::string field;   // API field, ClusterId, or "Duration"
+        std::string field;  // API field, ClusterId, or "Duration"
         std::string header;
         bool right_aligned;
     };

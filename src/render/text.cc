@@ -51,7 +51,9 @@ std::size_t decode_utf8(std::string_view text, std::size_t i, char32_t& code_poi
     return length;
 }
 
-bool is_control(char32_t c) { return c < 0x20 || (c >= 0x7F && c <= 0x9F); }
+bool is_control(char32_t c) {
+    return c < 0x20 || (c >= 0x7F && c <= 0x9F);
+}
 
 bool is_wide(char32_t c) {
     return (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0x303E) ||
@@ -153,7 +155,8 @@ std::string human_time(std::int64_t epoch_seconds, bool utc) {
     (void)zone_loaded;
     std::time_t time = static_cast<std::time_t>(epoch_seconds);
     std::tm parts{};
-    bool converted = utc ? gmtime_r(&time, &parts) != nullptr : localtime_r(&time, &parts) != nullptr;
+    bool converted =
+        utc ? gmtime_r(&time, &parts) != nullptr : localtime_r(&time, &parts) != nullptr;
     if (!converted) {
         return std::to_string(epoch_seconds);
     }

@@ -26,15 +26,18 @@ TEST_CASE("global options are accepted before and after the subcommand", "[app]"
     CHECK(line.list.ids == std::vector<std::string>{"a"});
 }
 
-TEST_CASE("--id is repeatable", "[app]") {
+TEST_CASE("option --id is repeatable", "[app]") {
     auto parsed = parse({"list", "--id", "a", "--id", "b"});
     REQUIRE(std::holds_alternative<CommandLine>(parsed));
     CHECK(std::get<CommandLine>(parsed).list.ids == std::vector<std::string>{"a", "b"});
 }
 
 TEST_CASE("CLI11's parse errors become exit 2 with one error line and a hint", "[app]") {
-    for (auto args : std::vector<std::vector<const char*>>{
-             {"list", "--bogus"}, {}, {"frobnicate"}, {"list", "--limit"}, {"list", "--id", "a", "extra"}}) {
+    for (auto args : std::vector<std::vector<const char*>>{{"list", "--bogus"},
+                                                           {},
+                                                           {"frobnicate"},
+                                                           {"list", "--limit"},
+                                                           {"list", "--id", "a", "extra"}}) {
         auto parsed = parse(args);
         REQUIRE(std::holds_alternative<EarlyExit>(parsed));
         const auto& early = std::get<EarlyExit>(parsed);
@@ -46,7 +49,7 @@ TEST_CASE("CLI11's parse errors become exit 2 with one error line and a hint", "
     }
 }
 
-TEST_CASE("--help and --version exit 0 on stdout", "[app]") {
+TEST_CASE("option --help and --version exit 0 on stdout", "[app]") {
     auto help = parse({"list", "--help"});
     REQUIRE(std::holds_alternative<EarlyExit>(help));
     CHECK(std::get<EarlyExit>(help).code == 0);

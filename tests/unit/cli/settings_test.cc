@@ -112,10 +112,12 @@ TEST_CASE("an unknown profile is a configuration error naming the profiles", "[s
     CHECK(settings.error().hint.find("default, prod") != std::string::npos);
 }
 
-TEST_CASE("a missing default config file is fine; a missing --config file is not", "[settings]") {
+TEST_CASE("a missing default config file is fine: a missing --config file is not", "[settings]") {
     TempDir dir;
-    auto env = fake_env({{"XDG_CONFIG_HOME", dir.path()}, {"SIGCALCLOUD_REGION", "r"},
-                         {"SIGCALCLOUD_PUBLIC_KEY", "p"}, {"SIGCALCLOUD_PRIVATE_KEY", "k"}});
+    auto env = fake_env({{"XDG_CONFIG_HOME", dir.path()},
+                         {"SIGCALCLOUD_REGION", "r"},
+                         {"SIGCALCLOUD_PUBLIC_KEY", "p"},
+                         {"SIGCALCLOUD_PRIVATE_KEY", "k"}});
     REQUIRE(resolve_settings(GlobalOptions{}, env));
     GlobalOptions flags;
     flags.config_path = dir.file("nope.toml");
@@ -125,7 +127,8 @@ TEST_CASE("a missing default config file is fine; a missing --config file is not
 }
 
 TEST_CASE("missing credentials are a configuration error naming what is missing", "[settings]") {
-    auto env = fake_env({{"SIGCALCLOUD_REGION", "r"}, {"SIGCALCLOUD_PUBLIC_KEY", "p"}, {"HOME", "/nonexistent"}});
+    auto env = fake_env(
+        {{"SIGCALCLOUD_REGION", "r"}, {"SIGCALCLOUD_PUBLIC_KEY", "p"}, {"HOME", "/nonexistent"}});
     auto settings = resolve_settings(GlobalOptions{}, env);
     REQUIRE_FALSE(settings);
     CHECK(settings.error().kind == ErrorKind::Config);
@@ -140,8 +143,10 @@ TEST_CASE("a missing region is a usage error", "[settings]") {
 }
 
 TEST_CASE("plain http is refused for a non-loopback host unless --insecure", "[settings]") {
-    auto env = fake_env({{"SIGCALCLOUD_REGION", "r"}, {"SIGCALCLOUD_PUBLIC_KEY", "p"},
-                         {"SIGCALCLOUD_PRIVATE_KEY", "k"}, {"HOME", "/nonexistent"}});
+    auto env = fake_env({{"SIGCALCLOUD_REGION", "r"},
+                         {"SIGCALCLOUD_PUBLIC_KEY", "p"},
+                         {"SIGCALCLOUD_PRIVATE_KEY", "k"},
+                         {"HOME", "/nonexistent"}});
     GlobalOptions flags;
     flags.endpoint = "http://api.example.com";
     auto refused = resolve_settings(flags, env);
@@ -151,9 +156,12 @@ TEST_CASE("plain http is refused for a non-loopback host unless --insecure", "[s
     CHECK(resolve_settings(flags, env));
 }
 
-TEST_CASE("a bad endpoint is a usage error from a flag and a config error from elsewhere", "[settings]") {
-    auto env = fake_env({{"SIGCALCLOUD_REGION", "r"}, {"SIGCALCLOUD_PUBLIC_KEY", "p"},
-                         {"SIGCALCLOUD_PRIVATE_KEY", "k"}, {"HOME", "/nonexistent"},
+TEST_CASE("a bad endpoint is a usage error from a flag and a config error from elsewhere",
+          "[settings]") {
+    auto env = fake_env({{"SIGCALCLOUD_REGION", "r"},
+                         {"SIGCALCLOUD_PUBLIC_KEY", "p"},
+                         {"SIGCALCLOUD_PRIVATE_KEY", "k"},
+                         {"HOME", "/nonexistent"},
                          {"SIGCALCLOUD_ENDPOINT", "ftp://x"}});
     auto from_env = resolve_settings(GlobalOptions{}, env);
     REQUIRE_FALSE(from_env);
@@ -165,9 +173,11 @@ TEST_CASE("a bad endpoint is a usage error from a flag and a config error from e
     CHECK(from_flag.error().kind == ErrorKind::Usage);
 }
 
-TEST_CASE("--timeout and --retries are checked", "[settings]") {
-    auto env = fake_env({{"SIGCALCLOUD_REGION", "r"}, {"SIGCALCLOUD_PUBLIC_KEY", "p"},
-                         {"SIGCALCLOUD_PRIVATE_KEY", "k"}, {"HOME", "/nonexistent"}});
+TEST_CASE("option --timeout and --retries are checked", "[settings]") {
+    auto env = fake_env({{"SIGCALCLOUD_REGION", "r"},
+                         {"SIGCALCLOUD_PUBLIC_KEY", "p"},
+                         {"SIGCALCLOUD_PRIVATE_KEY", "k"},
+                         {"HOME", "/nonexistent"}});
     GlobalOptions flags;
     flags.timeout = "2.5";
     flags.retries = "0";
@@ -186,7 +196,8 @@ TEST_CASE("--timeout and --retries are checked", "[settings]") {
     CHECK_FALSE(resolve_settings(flags, env));
 }
 
-TEST_CASE("a world-readable config holding a private key gives a warning without the key", "[settings]") {
+TEST_CASE("a world-readable config holding a private key gives a warning without the key",
+          "[settings]") {
     TempDir dir;
     GlobalOptions flags;
     flags.config_path = dir.write_file("config.toml", kConfig, 0644);
@@ -237,7 +248,8 @@ TEST_CASE("list plan: paging flags, formats and ids are validated", "[settings][
     }
 }
 
-TEST_CASE("--fields matches names in any case and keeps the given order", "[settings][list]") {
+TEST_CASE("option --fields matches names in any case and keeps the given order",
+          "[settings][list]") {
     ListOptions options;
     options.ids = {"x"};
     options.fields = "clusterid,STATE,BackupId";
@@ -246,7 +258,8 @@ TEST_CASE("--fields matches names in any case and keeps the given order", "[sett
     CHECK(plan->render.fields == std::vector<std::string>{"ClusterId", "State", "BackupId"});
 }
 
-TEST_CASE("--ids-from reads ids, skipping blanks and comments, from a file or stdin", "[settings][list]") {
+TEST_CASE("option --ids-from reads ids, skipping blanks and comments, from a file or stdin",
+          "[settings][list]") {
     TempDir dir;
     ListOptions options;
     options.ids = {"first"};

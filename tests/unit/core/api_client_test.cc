@@ -13,7 +13,7 @@ namespace {
 
 // Answers scripted responses in order and records every body it was sent.
 class ScriptedTransport final : public Transport {
-public:
+  public:
     std::deque<Expected<HttpResponse>> script;
     std::vector<std::string> bodies;
 
@@ -49,23 +49,31 @@ struct Fixture {
         policy.retries = retries;
         return ApiClient(
             transport, signer, policy, "http://127.0.0.1:1/",
-            [this](int level, std::string_view line) { log.push_back(std::to_string(level) + " " + std::string(line)); },
+            [this](int level, std::string_view line) {
+                log.push_back(std::to_string(level) + " " + std::string(line));
+            },
             [this](std::chrono::milliseconds d) { sleeps.push_back(d); });
     }
 };
 
-PageQuery query() { return PageQuery{"cn-zj", "MlaMfzgZ", "", 7, 7}; }
+PageQuery query() {
+    return PageQuery{"cn-zj", "MlaMfzgZ", "", 7, 7};
+}
 
 }  // namespace
 
 TEST_CASE("list_params has the document's parameters and ProjectId only when set", "[api_client]") {
     Params params = list_params(query());
-    Params expected = {{"Action", "ListTiDBClusterBackup"}, {"Region", "cn-zj"}, {"Id", "MlaMfzgZ"},
-                       {"Limit", "7"}, {"Offset", "7"}};
+    Params expected = {{"Action", "ListTiDBClusterBackup"},
+                       {"Region", "cn-zj"},
+                       {"Id", "MlaMfzgZ"},
+                       {"Limit", "7"},
+                       {"Offset", "7"}};
     CHECK(params == expected);
     PageQuery with_project = query();
     with_project.project_id = "org-1";
-    CHECK(list_params(with_project).back() == std::pair<std::string, std::string>{"ProjectId", "org-1"});
+    CHECK(list_params(with_project).back() ==
+          std::pair<std::string, std::string>{"ProjectId", "org-1"});
 }
 
 TEST_CASE("a signed request body is sent and verifies", "[api_client]") {
@@ -113,7 +121,8 @@ TEST_CASE("a proxy's HTML 502 is retried, then reported as an HTTP failure", "[a
 TEST_CASE("signature and parameter errors are not retried", "[api_client]") {
     for (int code : {171, 160, 230}) {
         Fixture f;
-        f.transport.script.push_back(http(200, fmt::format(R"({{"RetCode":{},"Message":"no"}})", code)));
+        f.transport.script.push_back(
+            http(200, fmt::format(R"({{"RetCode":{},"Message":"no"}})", code)));
         auto page = f.client(3).list_page(query());
         REQUIRE_FALSE(page);
         CHECK(page.error().kind == ErrorKind::Api);
@@ -123,7 +132,8 @@ TEST_CASE("signature and parameter errors are not retried", "[api_client]") {
     }
 }
 
-TEST_CASE("a body that is not JSON with status 200 is a response error, not retried", "[api_client]") {
+TEST_CASE("a body that is not JSON with status 200 is a response error, not retried",
+          "[api_client]") {
     Fixture f;
     f.transport.script.push_back(http(200, "{\"RetCode\":0,\"Data\":[{\"Back"));
     auto page = f.client(3).list_page(query());

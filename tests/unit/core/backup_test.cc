@@ -5,7 +5,8 @@
 using namespace tidb_backups;
 
 TEST_CASE("field_text shows strings raw, numbers in decimal, absent as empty", "[backup]") {
-    BackupObject b = BackupObject::parse(R"({"BackupId":"x,y","BackupSize":1024,"Ratio":1.5,"Null":null,"Obj":{"a":1}})");
+    BackupObject b = BackupObject::parse(
+        R"({"BackupId":"x,y","BackupSize":1024,"Ratio":1.5,"Null":null,"Obj":{"a":1}})");
     CHECK(field_text(b, "BackupId") == "x,y");
     CHECK(field_text(b, "BackupSize") == "1024");
     CHECK(field_text(b, "Ratio") == "1.5");

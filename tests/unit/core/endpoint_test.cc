@@ -27,8 +27,9 @@ TEST_CASE("parse_endpoint splits scheme, host, port and path", "[endpoint]") {
 }
 
 TEST_CASE("parse_endpoint rejects what is not an API base URL", "[endpoint]") {
-    for (const char* bad : {"api.sigcalcloud.com", "ftp://x", "https://", "https://h:0", "https://h:70000",
-                            "https://h:abc", "https://u:p@h", "https://h/?x=1", "http://[::1"}) {
+    for (const char* bad :
+         {"api.sigcalcloud.com", "ftp://x", "https://", "https://h:0", "https://h:70000",
+          "https://h:abc", "https://u:p@h", "https://h/?x=1", "http://[::1"}) {
         INFO(bad);
         auto e = parse_endpoint(bad);
         REQUIRE_FALSE(e);

@@ -34,7 +34,8 @@ struct FakeList {
             ids.push_back(fmt::format("b{}", i));
         }
         BackupPage page;
-        for (std::int64_t i = offset; i < offset + limit && i < static_cast<std::int64_t>(ids.size()); ++i) {
+        for (std::int64_t i = offset;
+             i < offset + limit && i < static_cast<std::int64_t>(ids.size()); ++i) {
             page.backups.push_back(BackupObject{{"BackupId", ids[static_cast<std::size_t>(i)]}});
         }
         if (send_total) {
@@ -54,7 +55,7 @@ std::vector<std::string> ids_of(const std::vector<BackupObject>& backups) {
 
 }  // namespace
 
-TEST_CASE("--limit 7 --offset 7 is exactly one request Limit=7 Offset=7", "[pager]") {
+TEST_CASE("option --limit 7 --offset 7 is exactly one request Limit=7 Offset=7", "[pager]") {
     FakeList list(20);
     auto backups = fetch_window({7, 7, 30}, std::ref(list));
     REQUIRE(backups);
@@ -63,7 +64,7 @@ TEST_CASE("--limit 7 --offset 7 is exactly one request Limit=7 Offset=7", "[page
     CHECK(backups->size() == 7);
 }
 
-TEST_CASE("--limit 40 --offset 5 returns backups 5..44 in two requests", "[pager]") {
+TEST_CASE("option --limit 40 --offset 5 returns backups 5..44 in two requests", "[pager]") {
     FakeList list(100);
     auto backups = fetch_window({40, 5, 30}, std::ref(list));
     REQUIRE(backups);
@@ -81,7 +82,8 @@ TEST_CASE("without --limit every page until TotalCount", "[pager]") {
     CHECK(backups->size() == 65);
 }
 
-TEST_CASE("an exact multiple of the page size stops on TotalCount without an empty request", "[pager]") {
+TEST_CASE("an exact multiple of the page size stops on TotalCount without an empty request",
+          "[pager]") {
     FakeList list(60);
     auto backups = fetch_window({std::nullopt, 0, 30}, std::ref(list));
     REQUIRE(backups);

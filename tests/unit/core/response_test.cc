@@ -24,14 +24,16 @@ TEST_CASE("Data as a single object is one backup", "[response]") {
 }
 
 TEST_CASE("the document's example: BackupData as an empty object", "[response]") {
-    auto page = parse_backup_page(R"({"Action":"ListTiDBClusterBackupResponse","BackupData":{},"RetCode":0,"TotalCount":8})");
+    auto page = parse_backup_page(
+        R"({"Action":"ListTiDBClusterBackupResponse","BackupData":{},"RetCode":0,"TotalCount":8})");
     REQUIRE(page);
     CHECK(page->backups.empty());
     CHECK(page->total_count == 8);
 }
 
 TEST_CASE("BackupData as an array", "[response]") {
-    auto page = parse_backup_page(R"({"RetCode":0,"BackupData":[{"BackupId":"x"},{"BackupId":"y"}]})");
+    auto page =
+        parse_backup_page(R"({"RetCode":0,"BackupData":[{"BackupId":"x"},{"BackupId":"y"}]})");
     REQUIRE(page);
     CHECK(page->backups.size() == 2);
 }
@@ -54,7 +56,8 @@ TEST_CASE("RetCode != 0 is an API error with code and message", "[response]") {
     CHECK_FALSE(page.error().retryable);
 }
 
-TEST_CASE("rate limiting and server-side RetCodes are retryable, parameter errors are not", "[response]") {
+TEST_CASE("rate limiting and server-side RetCodes are retryable, parameter errors are not",
+          "[response]") {
     CHECK(is_retryable_ret_code(153));
     CHECK(is_retryable_ret_code(2000));
     CHECK(is_retryable_ret_code(5000));
@@ -68,9 +71,10 @@ TEST_CASE("rate limiting and server-side RetCodes are retryable, parameter error
 }
 
 TEST_CASE("bodies of the wrong shape are response errors", "[response]") {
-    for (const char* body : {"", "<html>502 Bad Gateway</html>", "[1,2]", "\"text\"", "{\"Data\":[]}",
-                             R"({"RetCode":"zero"})", R"({"RetCode":0,"Data":"none"})",
-                             R"({"RetCode":0,"Data":[1]})", R"({"RetCode":0,"Data":[{"BackupId":"a"})"}) {
+    for (const char* body :
+         {"", "<html>502 Bad Gateway</html>", "[1,2]", "\"text\"", "{\"Data\":[]}",
+          R"({"RetCode":"zero"})", R"({"RetCode":0,"Data":"none"})", R"({"RetCode":0,"Data":[1]})",
+          R"({"RetCode":0,"Data":[{"BackupId":"a"})"}) {
         INFO(body);
         auto page = parse_backup_page(body);
         REQUIRE_FALSE(page);
@@ -78,7 +82,8 @@ TEST_CASE("bodies of the wrong shape are response errors", "[response]") {
     }
 }
 
-TEST_CASE("a missing Data, null Data and a negative TotalCount mean no backups and no total", "[response]") {
+TEST_CASE("a missing Data, null Data and a negative TotalCount mean no backups and no total",
+          "[response]") {
     auto missing = parse_backup_page(R"({"RetCode":0})");
     REQUIRE(missing);
     CHECK(missing->backups.empty());

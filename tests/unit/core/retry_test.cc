@@ -39,6 +39,7 @@ TEST_CASE("Retry-After in seconds is honoured up to the cap", "[retry]") {
     CHECK(parse_retry_after("3", milliseconds(8000)) == milliseconds(3000));
     CHECK(parse_retry_after("120", milliseconds(8000)) == milliseconds(8000));
     CHECK(parse_retry_after("", milliseconds(8000)) == milliseconds(0));
-    CHECK(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", milliseconds(8000)) == milliseconds(0));
+    CHECK(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", milliseconds(8000)) ==
+          milliseconds(0));
     CHECK(parse_retry_after("-1", milliseconds(8000)) == milliseconds(0));
 }

@@ -11,7 +11,9 @@ const char* kPrivateKey = "46f09bb9fab4f12dfc160dae12273d5332b5debe";
 }  // namespace
 
 TEST_CASE("signature matches the first official vector", "[signer]") {
-    Params params = {{"Action", "DescribeUHostInstance"}, {"Region", "cn-bj2"}, {"Limit", "10"},
+    Params params = {{"Action", "DescribeUHostInstance"},
+                     {"Region", "cn-bj2"},
+                     {"Limit", "10"},
                      {"PublicKey", kPublicKey}};
     CHECK(signature_of(params, kPrivateKey) == "cba5cf5ec4d4233d206b1b54951e3787350a642f");
 }
@@ -35,20 +37,26 @@ TEST_CASE("signature matches the second official vector, sorted in byte order", 
 }
 
 TEST_CASE("an existing Signature parameter does not take part in signing", "[signer]") {
-    Params params = {{"Action", "DescribeUHostInstance"}, {"Region", "cn-bj2"}, {"Limit", "10"},
-                     {"PublicKey", kPublicKey}, {"Signature", "stale"}};
+    Params params = {{"Action", "DescribeUHostInstance"},
+                     {"Region", "cn-bj2"},
+                     {"Limit", "10"},
+                     {"PublicKey", kPublicKey},
+                     {"Signature", "stale"}};
     CHECK(signature_of(params, kPrivateKey) == "cba5cf5ec4d4233d206b1b54951e3787350a642f");
 }
 
 TEST_CASE("Signer adds PublicKey and a Signature computed over the raw values", "[signer]") {
     Signer signer(kPublicKey, Secret(kPrivateKey));
-    Params signed_params = signer.sign({{"Action", "DescribeUHostInstance"}, {"Region", "cn-bj2"}, {"Limit", "10"}});
+    Params signed_params =
+        signer.sign({{"Action", "DescribeUHostInstance"}, {"Region", "cn-bj2"}, {"Limit", "10"}});
     REQUIRE(signed_params.size() == 5);
     CHECK(signed_params[3] == std::pair<std::string, std::string>{"PublicKey", kPublicKey});
-    CHECK(signed_params[4] == std::pair<std::string, std::string>{"Signature", "cba5cf5ec4d4233d206b1b54951e3787350a642f"});
+    CHECK(signed_params[4] == std::pair<std::string, std::string>{
+                                  "Signature", "cba5cf5ec4d4233d206b1b54951e3787350a642f"});
 }
 
-TEST_CASE("values with reserved and non-ASCII characters are signed raw and survive the wire", "[signer][form]") {
+TEST_CASE("values with reserved and non-ASCII characters are signed raw and survive the wire",
+          "[signer][form]") {
     const std::string id = "a+b c/d@e&f=1%20\xE5\xA4\x87\xE4\xBB\xBD";  // ends in 备份
     Signer signer(kPublicKey, Secret(kPrivateKey));
     Params params = signer.sign({{"Action", "ListTiDBClusterBackup"}, {"Id", id}});
@@ -61,7 +69,8 @@ TEST_CASE("values with reserved and non-ASCII characters are signed raw and surv
     // What the server recomputes from the decoded values equals what was sent.
     CHECK(signature_of(*decoded, kPrivateKey) == params.back().second);
     // The raw value is what was signed: signing the encoded text would give another signature.
-    Params encoded_variant = {{"Action", "ListTiDBClusterBackup"}, {"Id", percent_encode(id)}, {"PublicKey", kPublicKey}};
+    Params encoded_variant = {
+        {"Action", "ListTiDBClusterBackup"}, {"Id", percent_encode(id)}, {"PublicKey", kPublicKey}};
     CHECK(signature_of(encoded_variant, kPrivateKey) != params.back().second);
 }
 

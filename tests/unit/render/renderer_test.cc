@@ -11,7 +11,8 @@ namespace {
 
 std::vector<BackupObject> sample() {
     return {
-        BackupObject::parse(R"({"BackupId":"bk-1","BackupStartTime":1764212400,"BackupEndTime":1764214200,
+        BackupObject::parse(
+            R"({"BackupId":"bk-1","BackupStartTime":1764212400,"BackupEndTime":1764214200,
             "BackupSize":2048,"State":"Success","BackupType":"Automatic","BackupName":"nightly, \"full\""})"),
         BackupObject::parse(R"({"BackupId":"bk-2","BackupStartTime":1764126000,"BackupEndTime":0,
             "BackupSize":512,"State":"Running","BackupType":"Manual","Zone":{"z":1}})"),
@@ -72,7 +73,8 @@ TEST_CASE("ndjson is one object per line", "[render][json]") {
     CHECK(render(options, {}).empty());
 }
 
-TEST_CASE("json with several clusters puts ClusterId first; --fields selects keys in order", "[render][json]") {
+TEST_CASE("json with several clusters puts ClusterId first: --fields selects keys in order",
+          "[render][json]") {
     RenderOptions options;
     options.format = OutputFormat::Ndjson;
     options.cluster_column = true;
@@ -126,11 +128,13 @@ TEST_CASE("tsv escapes tabs, newlines and backslashes", "[render][tsv]") {
     options.format = OutputFormat::Tsv;
     options.cluster_column = true;
     auto lines = lines_of(render(options, sample(), "c9"));
-    CHECK(lines[0] == "ClusterId\tBackupId\tBackupStartTime\tBackupEndTime\tBackupSize\tState\tBackupType");
+    CHECK(lines[0] ==
+          "ClusterId\tBackupId\tBackupStartTime\tBackupEndTime\tBackupSize\tState\tBackupType");
     CHECK(lines[1].rfind("c9\tbk-1\t", 0) == 0);
 }
 
-TEST_CASE("table aligns columns under a header with human times, sizes and durations", "[render][table]") {
+TEST_CASE("table aligns columns under a header with human times, sizes and durations",
+          "[render][table]") {
     RenderOptions options;
     options.utc = true;
     auto lines = lines_of(render(options, sample()));
@@ -160,4 +164,6 @@ TEST_CASE("table replaces control characters from the server", "[render][table]"
     CHECK(text.find("x\xEF\xBF\xBD[2J") != std::string::npos);
 }
 
-TEST_CASE("an empty table writes nothing", "[render][table]") { CHECK(render(RenderOptions{}, {}).empty()); }
+TEST_CASE("an empty table writes nothing", "[render][table]") {
+    CHECK(render(RenderOptions{}, {}).empty());
+}

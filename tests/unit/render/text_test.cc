@@ -20,7 +20,9 @@ TEST_CASE("human_duration", "[text]") {
     CHECK(human_duration(-1) == "-");
 }
 
-TEST_CASE("human_time in UTC", "[text]") { CHECK(human_time(1764212400, true) == "2025-11-27 03:00"); }
+TEST_CASE("human_time in UTC", "[text]") {
+    CHECK(human_time(1764212400, true) == "2025-11-27 03:00");
+}
 
 TEST_CASE("display_width counts wide characters twice and invalid bytes once", "[text]") {
     CHECK(display_width("abc") == 3);
@@ -36,7 +38,10 @@ TEST_CASE("truncate_to_width ends in an ellipsis within the width", "[text]") {
 
 TEST_CASE("sanitize_for_terminal replaces C0, C1, DEL and invalid UTF-8", "[text]") {
     CHECK(sanitize_for_terminal("ok \xE5\xA4\x87") == "ok \xE5\xA4\x87");
-    CHECK(sanitize_for_terminal("a\x1b" "b") == "a\xEF\xBF\xBD" "b");
+    CHECK(sanitize_for_terminal("a\x1b"
+                                "b") ==
+          "a\xEF\xBF\xBD"
+          "b");
     CHECK(sanitize_for_terminal("\x7f") == "\xEF\xBF\xBD");
     CHECK(sanitize_for_terminal("\xc2\x85") == "\xEF\xBF\xBD");
     CHECK(sanitize_for_terminal("\xc0\xaf") == "\xEF\xBF\xBD\xEF\xBF\xBD");  // overlong '/'
