@@ -92,6 +92,11 @@ void add_list_command(CLI::App& app, ListOptions& list) {
     command->add_option("--page-size", list.page_size, "Backups per request, 1-30 (default: 30)")
         ->type_name("N");
     command
+        ->add_option("--concurrency", list.concurrency,
+                     "Requests in flight at once, each on its own kept-alive connection "
+                     "(default: 8; 1: one after another)")
+        ->type_name("N");
+    command
         ->add_option("-o,--output", list.output,
                      "Output format: table, json, ndjson, csv, tsv (default: table)")
         ->type_name("FORMAT");

@@ -1,8 +1,13 @@
 // tidb-backups: parse the command line, resolve settings, run the command, map errors to
 // exit codes. Everything else lives in the libraries.
+#include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
+
 #include <exception>
 #include <iostream>
 #include <iterator>
+#include <thread>
 #include <variant>
 
 #include "cli/app.h"
@@ -15,7 +20,30 @@ std::string read_stdin() {
     return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
 }
 
-int run(int argc, char** argv) {
+// Ctrl-C (and SIGTERM, SIGHUP) are taken by one thread with sigwait, so no request thread is
+// interrupted mid-write: the first cancels the listing, a second one exits at once.
+void handle_interrupts(tidb_backups::Cancellation& cancellation) {
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // inherited by every thread started later
+    std::thread([signals, &cancellation] {
+        for (int received = 0;;) {
+            int signal = 0;
+            if (sigwait(&signals, &signal) != 0) {
+                return;
+            }
+            if (++received > 1) {
+                _exit(128 + signal);
+            }
+            cancellation.cancel();
+        }
+    }).detach();
+}
+
+int run(int argc, char** argv, tidb_backups::Cancellation& cancellation) {
     using namespace tidb_backups;
     auto parsed = parse_command_line(argc, argv);
     if (auto* early = std::get_if<EarlyExit>(&parsed)) {
@@ -44,15 +72,18 @@ int run(int argc, char** argv) {
     if (settings->insecure && settings->endpoint.is_https()) {
         print_warning(std::cerr, "--insecure: TLS certificates are not verified");
     }
-    return run_list(*settings, *plan, std::cout, std::cerr);
+    handle_interrupts(cancellation);
+    return run_list(*settings, *plan, std::cout, std::cerr, &cancellation);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
     std::ios::sync_with_stdio(false);
+    // Outlives the signal thread, which is never joined.
+    static tidb_backups::Cancellation cancellation;
     try {
-        return run(argc, argv);
+        return run(argc, argv, cancellation);
     } catch (const std::exception& error) {
         std::cerr << "tidb-backups: error: internal error: " << error.what() << "\n"
                   << "hint: this is a bug; please report it with the command you ran\n";

@@ -1,57 +1,126 @@
 #include "cli/run_list.h"
 
+#include <iterator>
+#include <mutex>
+#include <thread>
+
 #include <fmt/format.h>
 
+#include "cli/progress.h"
 #include "cli/report.h"
 #include "core/api_client.h"
 #include "core/form.h"
-#include "core/pager.h"
+#include "core/listing.h"
+#include "render/text.h"
 #include "tidb_backups/version.h"
 
 namespace tidb_backups {
 
 namespace {
 
-struct ClusterBackups {
-    std::string cluster_id;
-    std::vector<BackupObject> backups;
-};
-
 std::string user_agent() {
     return fmt::format("tidb-backups/{}", kVersion);
 }
 
-LogSink stderr_log(const Settings& settings, std::ostream& err) {
-    return [&err, verbosity = settings.verbosity](int level, std::string_view line) {
-        if (level <= verbosity) {
-            err << "tidb-backups: " << line << '\n' << std::flush;
-        }
-    };
+PageQuery base_query(const Settings& settings) {
+    PageQuery query;
+    query.region = settings.region;
+    query.project_id = settings.project_id;
+    return query;
 }
 
-PageQuery page_query(const Settings& settings, const std::string& cluster_id, std::int64_t offset,
-                     std::int64_t limit) {
-    return PageQuery{settings.region, cluster_id, settings.project_id, limit, offset};
-}
+// Feeds the listing's ordered results to the renderer, and reports failed clusters in place.
+class RenderingObserver final : public ListingObserver {
+  public:
+    RenderingObserver(const ListPlan& plan, Renderer& renderer, ProgressLine& progress,
+                      std::mutex& err_mutex, std::ostream& err)
+        : plan_(plan), renderer_(renderer), progress_(progress), err_mutex_(err_mutex), err_(err) {}
+
+    void backups(std::size_t cluster, std::vector<BackupObject>&& page) override {
+        if (!renderer_.streams()) {
+            // Held until the cluster is complete: a cluster that fails part-way shows nothing.
+            std::move(page.begin(), page.end(), std::back_inserter(held_));
+            return;
+        }
+        add(cluster, page);
+        cluster_written_ += static_cast<std::int64_t>(page.size());
+    }
+
+    void cluster_finished(std::size_t cluster) override {
+        add(cluster, held_);
+        held_.clear();
+        cluster_written_ = 0;
+    }
+
+    void cluster_failed(std::size_t cluster, const Error& error) override {
+        std::lock_guard lock(err_mutex_);
+        progress_.clear();
+        Error shown = error;
+        if (renderer_.streams() && cluster_written_ > 0) {
+            shown.message += fmt::format(
+                " ({} backups of this cluster were written before the failure)", cluster_written_);
+        }
+        print_error(err_,
+                    plan_.cluster_ids.size() > 1
+                        ? fmt::format("cluster {}: ", plan_.cluster_ids[cluster])
+                        : "",
+                    shown);
+        if (!first_failure_) {
+            first_failure_ = error;
+        }
+        held_.clear();
+        cluster_written_ = 0;
+    }
+
+    void progress(const ListingProgress& progress) override {
+        std::lock_guard lock(err_mutex_);
+        progress_.update(progress);
+    }
+
+    const std::optional<Error>& first_failure() const { return first_failure_; }
+    std::int64_t written() const { return written_; }
+
+  private:
+    void add(std::size_t cluster, const std::vector<BackupObject>& backups) {
+        for (const auto& backup : backups) {
+            renderer_.add(BackupRow{plan_.cluster_ids[cluster], backup});
+        }
+        written_ += static_cast<std::int64_t>(backups.size());
+    }
+
+    const ListPlan& plan_;
+    Renderer& renderer_;
+    ProgressLine& progress_;
+    std::mutex& err_mutex_;
+    std::ostream& err_;
+    std::optional<Error> first_failure_;
+    std::int64_t written_ = 0;
+    std::int64_t cluster_written_ = 0;
+    std::vector<BackupObject> held_;
+};
 
 // The requests --dry-run shows: every page when --limit bounds them, else the first page.
-void print_dry_run(const Settings& settings, const ListPlan& plan, const ApiClient& client,
-                   std::ostream& out, std::ostream& err) {
+void print_dry_run(const Settings& settings, const ListPlan& plan, std::ostream& out,
+                   std::ostream& err) {
+    Signer signer(settings.public_key, settings.private_key);
     bool first = true;
     for (const auto& cluster_id : plan.cluster_ids) {
         PageWindow window{plan.limit, plan.offset, plan.page_size};
         std::int64_t offset = plan.offset;
         std::int64_t remaining = plan.limit.value_or(first_page_limit(window));
         while (remaining > 0) {
-            std::int64_t limit = std::min(plan.page_size, remaining);
-            Params params = client.signed_params(page_query(settings, cluster_id, offset, limit));
+            PageQuery query = base_query(settings);
+            query.cluster_id = cluster_id;
+            query.offset = offset;
+            query.limit = std::min(plan.page_size, remaining);
+            Params params = signer.sign(list_params(query));
             out << (first ? "" : "\n") << "POST " << settings.endpoint.url() << "\n"
                 << "Content-Type: application/x-www-form-urlencoded\n"
                 << "User-Agent: " << user_agent() << "\n\n"
                 << form_encode(params) << "\n";
             first = false;
-            offset += limit;
-            remaining -= limit;
+            offset += query.limit;
+            remaining -= query.limit;
         }
     }
     out.flush();
@@ -64,57 +133,62 @@ void print_dry_run(const Settings& settings, const ListPlan& plan, const ApiClie
 
 }  // namespace
 
-int run_list(const Settings& settings, const ListPlan& plan, std::ostream& out, std::ostream& err) {
-    TransportOptions transport_options{settings.endpoint, settings.timeout, settings.ca_bundle,
-                                       settings.insecure, user_agent()};
-    std::unique_ptr<Transport> transport = make_http_transport(transport_options);
-    Signer signer(settings.public_key, settings.private_key);
-    RetryPolicy policy;
-    policy.retries = settings.retries;
-    ApiClient client(*transport, signer, policy, settings.endpoint.url(),
-                     stderr_log(settings, err));
-
+int run_list(const Settings& settings, const ListPlan& plan, std::ostream& out, std::ostream& err,
+             Cancellation* cancellation) {
     if (plan.dry_run) {
-        print_dry_run(settings, plan, client, out, err);
+        print_dry_run(settings, plan, out, err);
         return 0;
     }
 
-    std::vector<ClusterBackups> results;
-    std::optional<Error> first_failure;
-    const bool several = plan.cluster_ids.size() > 1;
-    for (const auto& cluster_id : plan.cluster_ids) {
-        PageWindow window{plan.limit, plan.offset, plan.page_size};
-        auto fetch = [&](std::int64_t offset, std::int64_t limit) {
-            return client.list_page(page_query(settings, cluster_id, offset, limit));
-        };
-        Expected<std::vector<BackupObject>> backups = fetch_window(window, fetch);
-        if (!backups) {
-            print_error(err, several ? fmt::format("cluster {}: ", cluster_id) : "",
-                        backups.error());
-            if (!first_failure) {
-                first_failure = backups.error();
-            }
-            continue;
+    std::mutex err_mutex;
+    ProgressLine progress(
+        err, !settings.quiet && settings.verbosity == 0 && ProgressLine::stderr_is_terminal());
+    LogSink log = [&err, &err_mutex, &progress, verbosity = settings.verbosity](
+                      int level, std::string_view line) {
+        if (level <= verbosity) {
+            std::lock_guard lock(err_mutex);
+            progress.clear();
+            err << "tidb-backups: " << sanitize_for_terminal(line) << '\n' << std::flush;
         }
-        results.push_back({cluster_id, std::move(*backups)});
-    }
-    if (first_failure && !several) {
-        return exit_code(first_failure->kind);
-    }
+    };
+    Sleep sleep = [cancellation](std::chrono::milliseconds delay) {
+        return cancellation == nullptr ? (std::this_thread::sleep_for(delay), true)
+                                       : cancellation->sleep_for(delay);
+    };
+    TransportOptions transport_options{settings.endpoint, settings.timeout, settings.ca_bundle,
+                                       settings.insecure, user_agent()};
+    Signer signer(settings.public_key, settings.private_key);
+    RetryPolicy policy;
+    policy.retries = settings.retries;
+    PageSourceFactory sources = [&]() -> std::unique_ptr<PageSource> {
+        return std::make_unique<ApiPageSource>(make_http_transport(transport_options), signer,
+                                               policy, base_query(settings),
+                                               settings.endpoint.url(), log, sleep);
+    };
 
     std::unique_ptr<Renderer> renderer = make_renderer(plan.render, out);
-    std::size_t count = 0;
-    for (const auto& cluster : results) {
-        for (const auto& backup : cluster.backups) {
-            renderer->add(BackupRow{cluster.cluster_id, backup});
-            ++count;
-        }
+    RenderingObserver observer(plan, *renderer, progress, err_mutex, err);
+    ListingOptions options;
+    options.window = PageWindow{plan.limit, plan.offset, plan.page_size};
+    options.concurrency = plan.concurrency;
+    Status status = run_listing(plan.cluster_ids, options, sources, observer, cancellation);
+    progress.clear();
+    if (!status) {
+        // Interrupted: json and the table were held back, so stdout has no truncated document.
+        out.flush();
+        err << "tidb-backups: interrupted\n" << std::flush;
+        return exit_code(status.error().kind);
+    }
+    const auto& failure = observer.first_failure();
+    if (failure && plan.cluster_ids.size() == 1) {
+        out.flush();  // what streamed is already out; a held-back document is dropped
+        return exit_code(failure->kind);
     }
     renderer->finish();
-    if (count == 0 && plan.render.format == OutputFormat::Table && !settings.quiet) {
+    if (observer.written() == 0 && plan.render.format == OutputFormat::Table && !settings.quiet) {
         err << "No backups found.\n";
     }
-    return first_failure ? exit_code(first_failure->kind) : 0;
+    return failure ? exit_code(failure->kind) : 0;
 }
 
 }  // namespace tidb_backups

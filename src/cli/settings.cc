@@ -273,6 +273,13 @@ Expected<ListPlan> resolve_list_plan(const ListOptions& options,
         }
         plan.page_size = *page_size;
     }
+    if (options.concurrency) {
+        auto concurrency = whole_number(*options.concurrency, "--concurrency", 1, kMaxConcurrency);
+        if (!concurrency) {
+            return concurrency.error();
+        }
+        plan.concurrency = static_cast<int>(*concurrency);
+    }
     auto format = parse_output_format(options.output);
     if (!format) {
         return usage(fmt::format("invalid value for --output: '{}' (expected one of {})",

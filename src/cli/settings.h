@@ -42,6 +42,7 @@ struct ListOptions {
     std::optional<std::string> limit;
     std::optional<std::string> offset;
     std::optional<std::string> page_size;
+    std::optional<std::string> concurrency;
     std::string output = "table";
     std::optional<std::string> fields;
     bool no_headers = false;
@@ -71,10 +72,12 @@ struct ListPlan {
     std::optional<std::int64_t> limit;
     std::int64_t offset = 0;
     std::int64_t page_size = 30;
+    int concurrency = 8;
     RenderOptions render;
     bool dry_run = false;
 };
 
+inline constexpr int kMaxConcurrency = 64;
 inline constexpr const char* kDefaultEndpoint = "https://api.sigcalcloud.com";
 
 // Merges flags, environment and the profile. Usage errors (exit 2) for bad flag values and a

@@ -13,6 +13,8 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 constexpr std::string_view kAction = "ListTiDBClusterBackup";
+// -vv shows bodies; a huge one (a misconfigured endpoint serving a file) is cut.
+constexpr std::size_t kLoggedBodyLimit = 64 * 1024;
 
 bool is_masked(const std::string& name) {
     return name == "Signature" || name == "PublicKey";
@@ -73,7 +75,10 @@ ApiClient::ApiClient(Transport& transport, const Signer& signer, RetryPolicy pol
       sleep_(std::move(sleep)),
       random_(std::random_device{}()) {
     if (!sleep_) {
-        sleep_ = [](std::chrono::milliseconds delay) { std::this_thread::sleep_for(delay); };
+        sleep_ = [](std::chrono::milliseconds delay) {
+            std::this_thread::sleep_for(delay);
+            return true;
+        };
     }
 }
 
@@ -95,7 +100,9 @@ Expected<BackupPage> ApiClient::list_page(const PageQuery& query) {
         delay = std::max(delay, retry_after_);
         log(1, fmt::format("retry {}/{} in {} ms: {}", attempt + 1, policy_.retries, delay.count(),
                            page.error().message));
-        sleep_(delay);
+        if (!sleep_(delay)) {
+            return make_error(ErrorKind::Interrupted, "interrupted");
+        }
     }
 }
 
@@ -110,7 +117,13 @@ Expected<BackupPage> ApiClient::attempt_once(const std::string& body) {
     }
     log(1, fmt::format("HTTP {} in {} ms, {} bytes", response->status, elapsed.count(),
                        response->body.size()));
-    log(2, fmt::format("response body: {}", response->body));
+    if (response->body.size() <= kLoggedBodyLimit) {
+        log(2, fmt::format("response body: {}", response->body));
+    } else {
+        log(2, fmt::format("response body (first {} of {} bytes): {}", kLoggedBodyLimit,
+                           response->body.size(),
+                           std::string_view(response->body).substr(0, kLoggedBodyLimit)));
+    }
     bool success_status = response->status >= 200 && response->status < 300;
     if (!success_status) {
         retry_after_ = parse_retry_after(response->retry_after, policy_.cap);
@@ -125,6 +138,23 @@ Expected<BackupPage> ApiClient::attempt_once(const std::string& body) {
         return page;
     }
     return http_status_error(*response, url_for_logs_);
+}
+
+ApiPageSource::ApiPageSource(std::unique_ptr<Transport> transport, const Signer& signer,
+                             RetryPolicy policy, PageQuery base, std::string url_for_logs,
+                             LogSink log, Sleep sleep)
+    : transport_(std::move(transport)),
+      client_(*transport_, signer, policy, std::move(url_for_logs), std::move(log),
+              std::move(sleep)),
+      base_(std::move(base)) {}
+
+Expected<BackupPage> ApiPageSource::fetch(const std::string& cluster_id, std::int64_t offset,
+                                          std::int64_t limit) {
+    PageQuery query = base_;
+    query.cluster_id = cluster_id;
+    query.offset = offset;
+    query.limit = limit;
+    return client_.list_page(query);
 }
 
 void ApiClient::log(int verbosity, std::string_view line) const {

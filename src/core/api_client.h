@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/listing.h"
 #include "core/response.h"
 #include "core/retry.h"
 #include "core/signer.h"
@@ -33,7 +34,8 @@ std::string masked_form(const Params& params);
 
 // Verbosity 1: one line per request and response; 2: also the bodies.
 using LogSink = std::function<void(int verbosity, std::string_view line)>;
-using Sleep = std::function<void(std::chrono::milliseconds)>;
+// Waits between retries; returns false when the wait was cut short (Ctrl-C).
+using Sleep = std::function<bool(std::chrono::milliseconds)>;
 
 class ApiClient {
   public:
@@ -57,6 +59,22 @@ class ApiClient {
     Sleep sleep_;
     std::mt19937_64 random_;
     std::chrono::milliseconds retry_after_{0};  // from the last error response
+};
+
+// A PageSource over its own transport (so its own kept-alive connection) and ApiClient.
+class ApiPageSource final : public PageSource {
+  public:
+    ApiPageSource(std::unique_ptr<Transport> transport, const Signer& signer, RetryPolicy policy,
+                  PageQuery base, std::string url_for_logs, LogSink log = {}, Sleep sleep = {});
+
+    Expected<BackupPage> fetch(const std::string& cluster_id, std::int64_t offset,
+                               std::int64_t limit) override;
+    void abort() override { transport_->abort(); }
+
+  private:
+    std::unique_ptr<Transport> transport_;
+    ApiClient client_;
+    PageQuery base_;
 };
 
 }  // namespace tidb_backups

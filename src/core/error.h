@@ -10,11 +10,12 @@ namespace tidb_backups {
 
 // The values are the process exit codes of the contract (design.md, "Errors and exit codes").
 enum class ErrorKind {
-    Usage = 2,     // bad flag or value; nothing was sent
-    Api = 3,       // the API answered RetCode != 0
-    Network = 4,   // connection, TLS, timeout or HTTP status failure after all retries
-    Response = 5,  // the body is not JSON or not the documented shape
-    Config = 6,    // configuration or credentials
+    Usage = 2,          // bad flag or value; nothing was sent
+    Api = 3,            // the API answered RetCode != 0
+    Network = 4,        // connection, TLS, timeout or HTTP status failure after all retries
+    Response = 5,       // the body is not JSON or not the documented shape
+    Config = 6,         // configuration or credentials
+    Interrupted = 130,  // Ctrl-C (128 + SIGINT, as shells report it)
 };
 
 struct Error {

@@ -2,6 +2,7 @@
 // timeouts, system CA store or a given bundle.
 #include <httplib.h>
 
+#include <atomic>
 #include <chrono>
 
 #include <fmt/format.h>
@@ -39,10 +40,16 @@ class HttpTransport final : public Transport {
     }
 
     Expected<HttpResponse> post_form(const std::string& form_body) override {
+        if (aborted_) {
+            return make_error(ErrorKind::Interrupted, "interrupted");
+        }
         auto started = Clock::now();
         httplib::Result result =
             client_.Post(options_.endpoint.path, form_body, "application/x-www-form-urlencoded");
         if (!result) {
+            if (aborted_) {
+                return make_error(ErrorKind::Interrupted, "interrupted");
+            }
             return describe_failure(result.error(), Clock::now() - started);
         }
         HttpResponse response;
@@ -50,6 +57,11 @@ class HttpTransport final : public Transport {
         response.body = std::move(result->body);
         response.retry_after = result->get_header_value("Retry-After");
         return response;
+    }
+
+    void abort() override {
+        aborted_ = true;
+        client_.stop();
     }
 
   private:
@@ -115,6 +127,7 @@ class HttpTransport final : public Transport {
 
     TransportOptions options_;
     httplib::Client client_;
+    std::atomic<bool> aborted_{false};
 };
 
 }  // namespace

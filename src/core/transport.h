@@ -23,6 +23,9 @@ class Transport {
     // Sends `form_body` as application/x-www-form-urlencoded. A failure is an ErrorKind::Network
     // error, `retryable` unless retrying cannot help (e.g. a certificate that does not verify).
     virtual Expected<HttpResponse> post_form(const std::string& form_body) = 0;
+    // Cuts a request in progress and fails every later one (ErrorKind::Interrupted); may be
+    // called from another thread.
+    virtual void abort() {}
 };
 
 struct TransportOptions {

@@ -43,8 +43,15 @@ std::string tsv_escape(std::string_view value) {
 }
 
 DelimitedRenderer::DelimitedRenderer(const RenderOptions& options, std::ostream& out)
-    : out_(out), csv_(options.format == OutputFormat::Csv), fields_(effective_fields(options)) {
-    if (options.headers) {
+    : out_(out),
+      csv_(options.format == OutputFormat::Csv),
+      header_pending_(options.headers),
+      fields_(effective_fields(options)) {}
+
+void DelimitedRenderer::write_header_once() {
+    // Written with the first row (or at the end), so a listing that fails first prints nothing.
+    if (header_pending_) {
+        header_pending_ = false;
         write_line(fields_);
     }
 }
@@ -63,6 +70,7 @@ void DelimitedRenderer::write_line(const std::vector<std::string>& values) {
 }
 
 void DelimitedRenderer::add(const BackupRow& row) {
+    write_header_once();
     std::vector<std::string> values;
     values.reserve(fields_.size());
     for (const auto& field : fields_) {

@@ -14,12 +14,15 @@ class DelimitedRenderer final : public Renderer {
     DelimitedRenderer(const RenderOptions& options, std::ostream& out);
     void add(const BackupRow& row) override;
     void finish() override;
+    bool streams() const override { return true; }
 
   private:
     void write_line(const std::vector<std::string>& values);
+    void write_header_once();
 
     std::ostream& out_;
     bool csv_;
+    bool header_pending_;
     std::vector<std::string> fields_;
 };
 

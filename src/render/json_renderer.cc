@@ -43,16 +43,22 @@ BackupObject JsonRenderer::shape(const BackupRow& row) const {
 void JsonRenderer::add(const BackupRow& row) {
     std::string text = dump(shape(row));
     if (array_) {
-        out_ << (first_ ? "[\n  " : ",\n  ") << text;
+        // The array is held back until finish(): an interrupted or failed listing must not
+        // leave a truncated array on stdout.
+        pending_ += first_ ? "[\n  " : ",\n  ";
+        pending_ += text;
     } else {
-        out_ << text << '\n';
+        text.push_back('\n');
+        out_ << text;
     }
     first_ = false;
 }
 
 void JsonRenderer::finish() {
     if (array_) {
-        out_ << (first_ ? "[]\n" : "\n]\n");
+        pending_ += first_ ? "[]\n" : "\n]\n";
+        out_ << pending_;
+        pending_.clear();
     }
     out_.flush();
 }

@@ -2,6 +2,8 @@
 // or only the chosen fields, with ClusterId as the first key when several clusters are listed.
 #pragma once
 
+#include <string>
+
 #include "render/renderer.h"
 
 namespace tidb_backups {
@@ -11,6 +13,7 @@ class JsonRenderer final : public Renderer {
     JsonRenderer(const RenderOptions& options, std::ostream& out);
     void add(const BackupRow& row) override;
     void finish() override;
+    bool streams() const override { return !array_; }
 
   private:
     BackupObject shape(const BackupRow& row) const;
@@ -19,6 +22,7 @@ class JsonRenderer final : public Renderer {
     std::ostream& out_;
     bool array_;
     bool first_ = true;
+    std::string pending_;  // the json array until finish()
 };
 
 }  // namespace tidb_backups

@@ -1,6 +1,6 @@
-// Writers of backups to stdout in each output format. A renderer receives backups in order
-// and writes nothing that a later failure could leave half-done: callers finish() it only
-// once every backup is in.
+// Writers of backups to stdout in each output format. ndjson, csv and tsv write each backup
+// as it comes (whole lines only); json and the table hold everything back until finish(), so
+// a listing that fails or is interrupted never leaves a truncated array or table.
 #pragma once
 
 #include <memory>
@@ -40,6 +40,8 @@ class Renderer {
   public:
     virtual ~Renderer() = default;
     virtual void add(const BackupRow& row) = 0;
+    // Whether add() writes at once (ndjson, csv, tsv) rather than at finish().
+    virtual bool streams() const = 0;
     // Writes whatever is still buffered (and, for json, closes the array).
     virtual void finish() = 0;
 };

@@ -14,6 +14,7 @@ class TableRenderer final : public Renderer {
     TableRenderer(const RenderOptions& options, std::ostream& out);
     void add(const BackupRow& row) override;
     void finish() override;
+    bool streams() const override { return false; }
 
   private:
     struct Column {

@@ -43,6 +43,7 @@ struct Fixture {
     Signer signer{"pub-key-value", Secret("private-key-value")};
     std::vector<std::chrono::milliseconds> sleeps;
     std::vector<std::string> log;
+    bool interrupt_sleep = false;
 
     ApiClient client(int retries) {
         RetryPolicy policy;
@@ -52,7 +53,10 @@ struct Fixture {
             [this](int level, std::string_view line) {
                 log.push_back(std::to_string(level) + " " + std::string(line));
             },
-            [this](std::chrono::milliseconds d) { sleeps.push_back(d); });
+            [this](std::chrono::milliseconds d) {
+                sleeps.push_back(d);
+                return !interrupt_sleep;
+            });
     }
 };
 
@@ -175,4 +179,14 @@ TEST_CASE("logs mask Signature and PublicKey", "[api_client]") {
     CHECK(all.find("private-key-value") == std::string::npos);
     std::string signature = form_decode(f.transport.bodies[0])->back().second;
     CHECK(all.find(signature) == std::string::npos);
+}
+
+TEST_CASE("a backoff cut short by Ctrl-C ends the call as interrupted", "[api_client]") {
+    Fixture f;
+    f.interrupt_sleep = true;
+    f.transport.script.push_back(http(503, "busy"));
+    auto page = f.client(3).list_page(query());
+    REQUIRE_FALSE(page);
+    CHECK(page.error().kind == ErrorKind::Interrupted);
+    CHECK(f.transport.bodies.size() == 1);
 }
