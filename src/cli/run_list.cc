@@ -68,6 +68,7 @@ class RenderingObserver final : public ListingObserver {
         if (!first_failure_) {
             first_failure_ = error;
         }
+        ++failures_;
         held_.clear();
         cluster_written_ = 0;
     }
@@ -79,6 +80,7 @@ class RenderingObserver final : public ListingObserver {
 
     const std::optional<Error>& first_failure() const { return first_failure_; }
     std::int64_t written() const { return written_; }
+    std::size_t failures() const { return failures_; }
 
   private:
     void add(std::size_t cluster, const std::vector<BackupObject>& backups) {
@@ -97,6 +99,7 @@ class RenderingObserver final : public ListingObserver {
     std::int64_t written_ = 0;
     std::int64_t cluster_written_ = 0;
     std::vector<BackupObject> held_;
+    std::size_t failures_ = 0;
 };
 
 // The requests --dry-run shows: every page when --limit bounds them, else the first page.
@@ -180,7 +183,7 @@ int run_list(const Settings& settings, const ListPlan& plan, std::ostream& out, 
         return exit_code(status.error().kind);
     }
     const auto& failure = observer.first_failure();
-    if (failure && plan.cluster_ids.size() == 1) {
+    if (failure && observer.failures() == plan.cluster_ids.size()) {
         out.flush();  // what streamed is already out; a held-back document is dropped
         return exit_code(failure->kind);
     }

@@ -101,6 +101,10 @@ void define_data_flags(CLI::App& app, Flags& flags) {
         ->check(CLI::NonNegativeNumber)
         ->capture_default_str()
         ->group(group);
+    app.add_option("--unknown-id", s.unknown_ids, "Answer cluster ID with RetCode 230 (repeatable)")
+        ->type_name("ID")
+        ->allow_extra_args(false)
+        ->group(group);
     app.add_option("--backups-for", flags.backups_for, "N backups for cluster ID (repeatable)")
         ->type_name("ID=N")
         ->group(group);

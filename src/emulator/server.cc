@@ -461,6 +461,9 @@ void EmulatorServer::answer_page(const Params& params, httplib::Response& respon
     }
 
     const std::string id = *param(params, "Id");
+    if (options_.unknown_ids.count(id) > 0) {
+        return fail(230, "Params [Id] not available");
+    }
     const std::int64_t grown = faults_.grown();
     const std::int64_t total = catalog_.count(id) + grown;
     std::vector<BackupObject> page = catalog_.page(id, offset, limit, grown);

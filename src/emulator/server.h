@@ -45,6 +45,9 @@ struct ServerOptions {
     std::string public_key = "demo-public-key";
     std::string private_key = "demo-private-key";
     CatalogOptions catalog;
+    // Cluster Ids answered with RetCode 230 "Params [Id] not available", like an Id the
+    // service does not know (--unknown-id).
+    std::set<std::string, std::less<>> unknown_ids;
     FaultPlan faults;
     ResponseShape shape = ResponseShape::Data;
     bool ret_code_as_string = false;  // "RetCode":"0"
