@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <exception>
 #include <iostream>
 #include <iterator>
@@ -15,6 +16,9 @@
 #include "cli/run_list.h"
 
 namespace {
+
+// The signal that interrupted the run: the exit code is 128 + it, as shells report it.
+std::atomic<int> interrupting_signal{0};
 
 std::string read_stdin() {
     return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
@@ -38,6 +42,7 @@ void handle_interrupts(tidb_backups::Cancellation& cancellation) {
             if (++received > 1) {
                 _exit(128 + signal);
             }
+            interrupting_signal = signal;
             cancellation.cancel();
         }
     }).detach();
@@ -73,7 +78,11 @@ int run(int argc, char** argv, tidb_backups::Cancellation& cancellation) {
         print_warning(std::cerr, "--insecure: TLS certificates are not verified");
     }
     handle_interrupts(cancellation);
-    return run_list(*settings, *plan, std::cout, std::cerr, &cancellation);
+    int code = run_list(*settings, *plan, std::cout, std::cerr, &cancellation);
+    if (code == exit_code(ErrorKind::Interrupted) && interrupting_signal != 0) {
+        code = 128 + interrupting_signal;
+    }
+    return code;
 }
 
 }  // namespace
