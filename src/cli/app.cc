@@ -22,13 +22,6 @@ Credentials come from SIGCALCLOUD_PUBLIC_KEY / SIGCALCLOUD_PRIVATE_KEY or a prof
 $XDG_CONFIG_HOME/tidb-backups/config.toml. Exit codes: 0 ok, 2 usage, 3 API error,
 4 network, 5 bad response, 6 configuration.)";
 
-constexpr const char* kListFooter = R"(Examples:
-  tidb-backups list --region cn-zj --id MlaMfzgZ
-  tidb-backups list --region cn-zj --id MlaMfzgZ --limit 7 --offset 7
-  tidb-backups list --region cn-zj --id MlaMfzgZ -o csv > backups.csv
-  tidb-backups list --region cn-zj --id MlaMfzgZ -o ndjson | jq -c 'select(.State != "Success")'
-  tidb-backups list --region cn-zj --id MlaMfzgZ --dry-run)";
-
 void add_global_options(CLI::App& app, GlobalOptions& global) {
     const char* group = "Global options";
     app.add_option("--region", global.region,
@@ -75,38 +68,6 @@ void add_global_options(CLI::App& app, GlobalOptions& global) {
     app.add_flag("-q,--quiet", global.quiet, "Print only data and errors")->group(group);
 }
 
-void add_list_command(CLI::App& app, ListOptions& list) {
-    CLI::App* command = app.add_subcommand("list", "List the backups of one or more clusters");
-    command->footer(kListFooter);
-    command->add_option("--id", list.ids, "Cluster id (repeatable)")
-        ->type_name("ID")
-        ->allow_extra_args(false);
-    command
-        ->add_option("--ids-from", list.ids_from,
-                     "Read cluster ids from FILE, one per line ('-': stdin)")
-        ->type_name("FILE");
-    command->add_option("--limit", list.limit, "Most backups to return (default: all)")
-        ->type_name("N");
-    command->add_option("--offset", list.offset, "Backups to skip first (default: 0)")
-        ->type_name("N");
-    command->add_option("--page-size", list.page_size, "Backups per request, 1-30 (default: 30)")
-        ->type_name("N");
-    command
-        ->add_option("--concurrency", list.concurrency,
-                     "Requests in flight at once, each on its own kept-alive connection "
-                     "(default: 8; 1: one after another)")
-        ->type_name("N");
-    command
-        ->add_option("-o,--output", list.output,
-                     "Output format: table, json, ndjson, csv, tsv (default: table)")
-        ->type_name("FORMAT");
-    command->add_option("--fields", list.fields, "Comma-separated fields to show, in order")
-        ->type_name("F1,F2");
-    command->add_flag("--no-headers", list.no_headers, "Omit the header row (table, csv, tsv)");
-    command->add_flag("--utc", list.utc, "Show table times in UTC instead of the local time zone");
-    command->add_flag("--dry-run", list.dry_run, "Print the signed request(s) and send nothing");
-}
-
 std::string one_line(std::string text) {
     for (char& c : text) {
         if (c == '\n') {
@@ -135,6 +96,9 @@ std::unique_ptr<CLI::App> build_app(CommandLine& target) {
     app->require_subcommand(1);
     add_global_options(*app, target.global);
     add_list_command(*app, target.list);
+    add_check_command(*app, target.check);
+    add_configure_command(*app, target.configure);
+    add_completion_command(*app, target.completion);
     return app;
 }
 
@@ -160,7 +124,11 @@ std::variant<CommandLine, EarlyExit> parse_command_line(int argc, const char* co
             {},
             fmt::format("{}: error: {}\nhint: {}\n", kProgram, one_line(error.what()), hint)};
     }
-    line.command = Command::List;
+    const std::string name = app->get_subcommands().front()->get_name();
+    line.command = name == "check"        ? Command::Check
+                   : name == "configure"  ? Command::Configure
+                   : name == "completion" ? Command::Completion
+                                          : Command::List;
     return line;
 }
 

@@ -8,16 +8,23 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/check_command.h"
+#include "cli/completion_command.h"
+#include "cli/configure_command.h"
+#include "cli/list_command.h"
 #include "cli/settings.h"
 
 namespace tidb_backups {
 
-enum class Command { List };
+enum class Command { List, Check, Configure, Completion };
 
 struct CommandLine {
     Command command = Command::List;
     GlobalOptions global;
     ListOptions list;
+    CheckOptions check;
+    ConfigureOptions configure;
+    CompletionOptions completion;
 };
 
 // What to do instead of running a command: help, version, or a usage error (exit 2).

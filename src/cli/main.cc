@@ -7,22 +7,15 @@
 #include <atomic>
 #include <exception>
 #include <iostream>
-#include <iterator>
 #include <thread>
 #include <variant>
 
 #include "cli/app.h"
-#include "cli/report.h"
-#include "cli/run_list.h"
 
 namespace {
 
 // The signal that interrupted the run: the exit code is 128 + it, as shells report it.
 std::atomic<int> interrupting_signal{0};
-
-std::string read_stdin() {
-    return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-}
 
 // Ctrl-C (and SIGTERM, SIGHUP) are taken by one thread with sigwait, so no request thread is
 // interrupted mid-write: the first cancels the listing, a second one exits at once.
@@ -56,29 +49,27 @@ int run(int argc, char** argv, tidb_backups::Cancellation& cancellation) {
         std::cerr << early->err << std::flush;
         return early->code;
     }
-    auto& line = std::get<CommandLine>(parsed);
+    const auto& line = std::get<CommandLine>(parsed);
 
-    // List flags are checked before settings: a bad flag is exit 2 whatever the config says.
-    Expected<ListPlan> plan = resolve_list_plan(line.list, read_stdin);
-    if (!plan) {
-        print_error(std::cerr, plan.error());
-        return exit_code(plan.error().kind);
+    CommandContext context{std::cin, std::cout, std::cerr, process_environment()};
+    context.in_is_terminal = isatty(STDIN_FILENO) == 1;
+    context.cancellation = &cancellation;
+    context.watch_interrupts = [&cancellation] { handle_interrupts(cancellation); };
+    int code = 0;
+    switch (line.command) {
+        case Command::List:
+            code = execute_list(line.list, line.global, context);
+            break;
+        case Command::Check:
+            code = execute_check(line.check, line.global, context);
+            break;
+        case Command::Configure:
+            code = execute_configure(line.configure, line.global, context);
+            break;
+        case Command::Completion:
+            code = execute_completion(line.completion, line.global, context);
+            break;
     }
-    Expected<Settings> settings = resolve_settings(line.global, process_environment());
-    if (!settings) {
-        print_error(std::cerr, settings.error());
-        return exit_code(settings.error().kind);
-    }
-    if (!settings->quiet) {
-        for (const auto& warning : settings->warnings) {
-            print_warning(std::cerr, warning);
-        }
-    }
-    if (settings->insecure && settings->endpoint.is_https()) {
-        print_warning(std::cerr, "--insecure: TLS certificates are not verified");
-    }
-    handle_interrupts(cancellation);
-    int code = run_list(*settings, *plan, std::cout, std::cerr, &cancellation);
     if (code == exit_code(ErrorKind::Interrupted) && interrupting_signal != 0) {
         code = 128 + interrupting_signal;
     }

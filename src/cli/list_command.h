@@ -4,6 +4,9 @@
 
 #include <ostream>
 
+#include <CLI/CLI.hpp>
+
+#include "cli/command.h"
 #include "cli/settings.h"
 #include "core/cancellation.h"
 
@@ -14,5 +17,11 @@ namespace tidb_backups {
 // `cancellation` (Ctrl-C) ends the listing early with exit 130.
 int run_list(const Settings& settings, const ListPlan& plan, std::ostream& out, std::ostream& err,
              Cancellation* cancellation = nullptr);
+
+// Declares `list` and its flags, writing into `options`.
+CLI::App* add_list_command(CLI::App& app, ListOptions& options);
+
+// Checks the flags, resolves settings, runs the listing; returns the exit code.
+int execute_list(const ListOptions& options, const GlobalOptions& global, CommandContext& context);
 
 }  // namespace tidb_backups

@@ -1,4 +1,4 @@
-#include "cli/run_list.h"
+#include "cli/list_command.h"
 
 #include <iterator>
 #include <mutex>
@@ -134,7 +134,47 @@ void print_dry_run(const Settings& settings, const ListPlan& plan, std::ostream&
     }
 }
 
+constexpr const char* kListFooter = R"(Examples:
+  tidb-backups list --region cn-zj --id MlaMfzgZ
+  tidb-backups list --region cn-zj --id MlaMfzgZ --limit 7 --offset 7
+  tidb-backups list --region cn-zj --id MlaMfzgZ -o csv > backups.csv
+  tidb-backups list --region cn-zj --id MlaMfzgZ -o ndjson | jq -c 'select(.State != "Success")'
+  tidb-backups list --region cn-zj --id MlaMfzgZ --dry-run)";
+
 }  // namespace
+
+CLI::App* add_list_command(CLI::App& app, ListOptions& list) {
+    CLI::App* command = app.add_subcommand("list", "List the backups of one or more clusters");
+    command->footer(kListFooter);
+    command->add_option("--id", list.ids, "Cluster id (repeatable)")
+        ->type_name("ID")
+        ->allow_extra_args(false);
+    command
+        ->add_option("--ids-from", list.ids_from,
+                     "Read cluster ids from FILE, one per line ('-': stdin)")
+        ->type_name("FILE");
+    command->add_option("--limit", list.limit, "Most backups to return (default: all)")
+        ->type_name("N");
+    command->add_option("--offset", list.offset, "Backups to skip first (default: 0)")
+        ->type_name("N");
+    command->add_option("--page-size", list.page_size, "Backups per request, 1-30 (default: 30)")
+        ->type_name("N");
+    command
+        ->add_option("--concurrency", list.concurrency,
+                     "Requests in flight at once, each on its own kept-alive connection "
+                     "(default: 8; 1: one after another)")
+        ->type_name("N");
+    command
+        ->add_option("-o,--output", list.output,
+                     "Output format: table, json, ndjson, csv, tsv (default: table)")
+        ->type_name("FORMAT");
+    command->add_option("--fields", list.fields, "Comma-separated fields to show, in order")
+        ->type_name("F1,F2");
+    command->add_flag("--no-headers", list.no_headers, "Omit the header row (table, csv, tsv)");
+    command->add_flag("--utc", list.utc, "Show table times in UTC instead of the local time zone");
+    command->add_flag("--dry-run", list.dry_run, "Print the signed request(s) and send nothing");
+    return command;
+}
 
 int run_list(const Settings& settings, const ListPlan& plan, std::ostream& out, std::ostream& err,
              Cancellation* cancellation) {
@@ -192,6 +232,27 @@ int run_list(const Settings& settings, const ListPlan& plan, std::ostream& out, 
         err << "No backups found.\n";
     }
     return failure ? exit_code(failure->kind) : 0;
+}
+
+}  // namespace tidb_backups
+
+namespace tidb_backups {
+
+int execute_list(const ListOptions& options, const GlobalOptions& global, CommandContext& context) {
+    // List flags are checked before settings: a bad flag is exit 2 whatever the config says.
+    Expected<ListPlan> plan = resolve_list_plan(options, [&context] {
+        return std::string(std::istreambuf_iterator<char>(context.in),
+                           std::istreambuf_iterator<char>());
+    });
+    if (!plan) {
+        return fail(context, plan.error());
+    }
+    Expected<Settings> settings = prepare_settings(global, context);
+    if (!settings) {
+        return fail(context, settings.error());
+    }
+    context.watch_interrupts();
+    return run_list(*settings, *plan, context.out, context.err, context.cancellation);
 }
 
 }  // namespace tidb_backups

@@ -1,0 +1,28 @@
+#include "cli/command.h"
+
+#include "cli/report.h"
+
+namespace tidb_backups {
+
+int fail(CommandContext& context, const Error& error) {
+    print_error(context.err, error);
+    return exit_code(error.kind);
+}
+
+Expected<Settings> prepare_settings(const GlobalOptions& global, CommandContext& context) {
+    Expected<Settings> settings = resolve_settings(global, context.getenv);
+    if (!settings) {
+        return settings;
+    }
+    if (!settings->quiet) {
+        for (const auto& warning : settings->warnings) {
+            print_warning(context.err, warning);
+        }
+    }
+    if (settings->insecure && settings->endpoint.is_https()) {
+        print_warning(context.err, "--insecure: TLS certificates are not verified");
+    }
+    return settings;
+}
+
+}  // namespace tidb_backups
