@@ -1,5 +1,7 @@
 #include "render/text.h"
 
+#include "core/time_spec.h"
+
 #include <ctime>
 
 #include <fmt/format.h>
@@ -165,20 +167,6 @@ std::string human_time(std::int64_t epoch_seconds, bool utc) {
     return written == 0 ? std::to_string(epoch_seconds) : std::string(buffer, written);
 }
 
-std::string human_duration(std::int64_t seconds) {
-    if (seconds < 0) {
-        return "-";
-    }
-    if (seconds < 60) {
-        return fmt::format("{}s", seconds);
-    }
-    if (seconds < 3600) {
-        return fmt::format("{}m{:02}s", seconds / 60, seconds % 60);
-    }
-    if (seconds < 86400) {
-        return fmt::format("{}h{:02}m", seconds / 3600, (seconds % 3600) / 60);
-    }
-    return fmt::format("{}d{:02}h", seconds / 86400, (seconds % 86400) / 3600);
-}
+std::string human_duration(std::int64_t seconds) { return seconds < 0 ? "-" : format_age(seconds); }
 
 }  // namespace tidb_backups
