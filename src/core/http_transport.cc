@@ -16,6 +16,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// Far above any real page (30 backups are a few KB), far below what would hurt.
+constexpr std::size_t kMaxBodyBytes = 16 * 1024 * 1024;
+
 class HttpTransport final : public Transport {
   public:
     explicit HttpTransport(const TransportOptions& options)
@@ -44,8 +47,32 @@ class HttpTransport final : public Transport {
             return make_error(ErrorKind::Interrupted, "interrupted");
         }
         auto started = Clock::now();
-        httplib::Result result =
-            client_.Post(options_.endpoint.path, form_body, "application/x-www-form-urlencoded");
+        httplib::Request request;
+        request.method = "POST";
+        request.path = options_.endpoint.path;
+        request.headers = {{"Content-Type", "application/x-www-form-urlencoded"}};
+        request.body = form_body;
+        // The body is read through a receiver so that a runaway response (a misconfigured
+        // endpoint streaming a file) is cut at a bound instead of filling memory.
+        std::string body;
+        bool too_large = false;
+        request.content_receiver = [&](const char* data, std::size_t length, std::uint64_t,
+                                       std::uint64_t) {
+            if (body.size() + length > kMaxBodyBytes) {
+                too_large = true;
+                return false;
+            }
+            body.append(data, length);
+            return true;
+        };
+        httplib::Result result = client_.send(request);
+        if (too_large) {
+            return make_error(
+                ErrorKind::Response,
+                fmt::format("the response from {} is larger than {} MiB",
+                            options_.endpoint.origin(), kMaxBodyBytes / (1024 * 1024)),
+                "a page of 30 backups is a few kilobytes; check --endpoint");
+        }
         if (!result) {
             if (aborted_) {
                 return make_error(ErrorKind::Interrupted, "interrupted");
@@ -54,7 +81,7 @@ class HttpTransport final : public Transport {
         }
         HttpResponse response;
         response.status = result->status;
-        response.body = std::move(result->body);
+        response.body = std::move(body);
         response.retry_after = result->get_header_value("Retry-After");
         return response;
     }

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "core/utf8.h"
+
 namespace tidb_backups {
 
 namespace {
@@ -66,6 +68,13 @@ bool is_retryable_ret_code(int ret_code) {
 }
 
 Expected<BackupPage> parse_backup_page(std::string_view body) {
+    // A server that sends bytes that are not UTF-8 inside strings still sent its backups: keep
+    // them, with U+FFFD in place of the bad bytes, rather than failing the whole page.
+    std::string repaired;
+    if (!is_valid_utf8(body)) {
+        repaired = repair_utf8(body);
+        body = repaired;
+    }
     BackupObject document = BackupObject::parse(body, nullptr, false);
     if (document.is_discarded()) {
         if (body.empty()) {

@@ -13,12 +13,18 @@ namespace {
 
 std::optional<std::int64_t> unit_seconds(char unit) {
     switch (unit) {
-        case 's': return 1;
-        case 'm': return 60;
-        case 'h': return 3600;
-        case 'd': return 86400;
-        case 'w': return 7 * 86400;
-        default: return std::nullopt;
+        case 's':
+            return 1;
+        case 'm':
+            return 60;
+        case 'h':
+            return 3600;
+        case 'd':
+            return 86400;
+        case 'w':
+            return 7 * 86400;
+        default:
+            return std::nullopt;
     }
 }
 
@@ -60,7 +66,8 @@ std::optional<std::int64_t> parse_iso(std::string_view text) {
     auto year = fixed_number(text, 0, 4);
     auto month = fixed_number(text, 5, 2);
     auto day = fixed_number(text, 8, 2);
-    if (!year || !month || !day || text[4] != '-' || text[7] != '-' || !valid_date(*year, *month, *day)) {
+    if (!year || !month || !day || text[4] != '-' || text[7] != '-' ||
+        !valid_date(*year, *month, *day)) {
         return std::nullopt;
     }
     int hour = 0, minute = 0, second = 0;
@@ -84,8 +91,9 @@ std::optional<std::int64_t> parse_iso(std::string_view text) {
         }
     }
     std::string_view zone = text.substr(pos);
-    std::int64_t civil = days_from_civil(*year, static_cast<unsigned>(*month), static_cast<unsigned>(*day)) * 86400 +
-                         hour * 3600 + minute * 60 + second;
+    std::int64_t civil =
+        days_from_civil(*year, static_cast<unsigned>(*month), static_cast<unsigned>(*day)) * 86400 +
+        hour * 3600 + minute * 60 + second;
     if (zone == "Z" || zone == "z") {
         return civil;
     }

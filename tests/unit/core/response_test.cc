@@ -98,3 +98,15 @@ TEST_CASE("an error message never carries raw control characters from the body",
     REQUIRE_FALSE(page);
     CHECK(page.error().message.find('\x1b') == std::string::npos);
 }
+
+TEST_CASE("bytes that are not UTF-8 inside strings are replaced, the page is kept", "[response]") {
+    auto page = parse_backup_page(
+        "{\"RetCode\":0,\"Data\":[{\"BackupId\":\"b\xff\xfe"
+        "1\",\"BackupName\":\"x\\u001b[2J\"}]}");
+    REQUIRE(page);
+    REQUIRE(page->backups.size() == 1);
+    CHECK(backup_id(page->backups[0]) ==
+          "b\xEF\xBF\xBD\xEF\xBF\xBD"
+          "1");
+    CHECK(field_text(page->backups[0], "BackupName") == "x\x1b[2J");
+}

@@ -16,7 +16,8 @@ TEST_CASE("parse_duration takes units and combinations", "[time_spec]") {
 }
 
 TEST_CASE("parse_duration refuses what is ambiguous or wrong", "[time_spec]") {
-    for (const char* bad : {"", "30", "m", "7x", "-5m", "0m", "1.5h", "h1", "1h30", "99999999999999999999d", " 7d"}) {
+    for (const char* bad :
+         {"", "30", "m", "7x", "-5m", "0m", "1.5h", "h1", "1h30", "99999999999999999999d", " 7d"}) {
         INFO(bad);
         CHECK_FALSE(parse_duration(bad));
     }
@@ -44,8 +45,9 @@ TEST_CASE("parse_time_point takes an age before now", "[time_spec]") {
 }
 
 TEST_CASE("parse_time_point refuses malformed dates", "[time_spec]") {
-    for (const char* bad : {"2025-13-01", "2025-02-30", "2023-02-29", "2025-11-27T25:00", "2025-11-27T03:00+8",
-                            "27/11/2025", "yesterday", "2025-11-27T03:00:00ZZ"}) {
+    for (const char* bad :
+         {"2025-13-01", "2025-02-30", "2023-02-29", "2025-11-27T25:00", "2025-11-27T03:00+8",
+          "27/11/2025", "yesterday", "2025-11-27T03:00:00ZZ"}) {
         INFO(bad);
         CHECK_FALSE(parse_time_point(bad, 0));
     }
