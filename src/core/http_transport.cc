@@ -1,6 +1,7 @@
 // Transport over cpp-httplib (Debian's build, with OpenSSL): HTTP/1.1 keep-alive, per-attempt
 // timeouts, system CA store or a given bundle.
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <atomic>
 #include <chrono>
@@ -30,6 +31,13 @@ class HttpTransport final : public Transport {
         client_.set_read_timeout(seconds.count(), micros.count());
         client_.set_write_timeout(seconds.count(), micros.count());
         client_.set_keep_alive(true);
+        // abort() can land between a request's start and its socket's creation, where stop()
+        // has nothing to cut: a socket opened after the abort is shut at once instead.
+        client_.set_socket_options([this](socket_t socket) {
+            if (aborted_) {
+                ::shutdown(socket, SHUT_RDWR);
+            }
+        });
         client_.set_follow_location(false);
         client_.set_default_headers(
             {{"User-Agent", options.user_agent}, {"Accept", "application/json"}});

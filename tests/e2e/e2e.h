@@ -2,8 +2,11 @@
 // tidb-backups binary run against it in a hermetic environment.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -57,12 +60,36 @@ class Cli {
     }
 
     Environment& env() { return env_; }
+    const Environment& env_copy() const { return env_; }
     const TempDir& home() const { return home_; }
 
   private:
     TempDir home_;
     Environment env_;
 };
+
+// A spec running tidb-backups with `args` in `cli`'s environment (for ChildProcess, run_in_pty).
+inline testing::ProcessSpec cli_spec(const Cli& cli, const std::vector<std::string>& args) {
+    testing::ProcessSpec spec;
+    spec.argv = {TIDB_BACKUPS_BIN};
+    spec.argv.insert(spec.argv.end(), args.begin(), args.end());
+    spec.env = cli.env_copy();
+    spec.timeout = std::chrono::seconds(45);
+    return spec;
+}
+
+// Polls `condition` until it holds or `limit` passes: waiting for a real event, not a guess.
+inline bool eventually(const std::function<bool()>& condition,
+                       std::chrono::milliseconds limit = std::chrono::seconds(20)) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (!condition()) {
+        if (std::chrono::steady_clock::now() >= deadline) {
+            return false;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return true;
+}
 
 inline std::vector<std::string> lines_of(const std::string& text) {
     std::vector<std::string> lines;

@@ -4,13 +4,18 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
+#include <mutex>
 #include <stdexcept>
 #include <string_view>
 #include <system_error>
@@ -94,6 +99,56 @@ Pipe make_pipe() {
     Fd read(fds[0]);
     Fd write(fds[1]);
     return Pipe{above_std_streams(std::move(read)), above_std_streams(std::move(write))};
+}
+
+// One output stream of a child: the end it writes to, and the end this process reads.
+struct Channel {
+    Fd parent;
+    Fd child;
+};
+
+// A pseudo-terminal pair in raw mode, so the child's isatty() is true and its bytes arrive
+// unchanged. posix_openpt rather than openpty: it needs no libutil.
+Channel make_terminal() {
+    Fd master(::posix_openpt(O_RDWR | O_NOCTTY));
+    if (!master) {
+        throw errno_error("cannot open a pseudo-terminal");
+    }
+    if (::fcntl(master.get(), F_SETFD, FD_CLOEXEC) != 0 || ::grantpt(master.get()) != 0 ||
+        ::unlockpt(master.get()) != 0) {
+        throw errno_error("cannot set up a pseudo-terminal");
+    }
+    char name[128];
+    if (int rc = ::ptsname_r(master.get(), name, sizeof name); rc != 0) {
+        throw std::system_error(rc, std::generic_category(), "ptsname_r");
+    }
+    Fd slave(::open(name, O_RDWR | O_NOCTTY | O_CLOEXEC));
+    if (!slave) {
+        throw errno_error(fmt::format("cannot open {}", name));
+    }
+    termios mode{};
+    if (::tcgetattr(slave.get(), &mode) != 0) {
+        throw errno_error(fmt::format("tcgetattr on {}", name));
+    }
+    ::cfmakeraw(&mode);
+    if (::tcsetattr(slave.get(), TCSANOW, &mode) != 0) {
+        throw errno_error(fmt::format("tcsetattr on {}", name));
+    }
+    winsize size{};
+    size.ws_row = 24;
+    size.ws_col = 80;
+    if (::ioctl(slave.get(), TIOCSWINSZ, &size) != 0) {
+        throw errno_error(fmt::format("cannot set the size of {}", name));
+    }
+    return Channel{above_std_streams(std::move(master)), above_std_streams(std::move(slave))};
+}
+
+Channel make_channel(bool terminal) {
+    if (terminal) {
+        return make_terminal();
+    }
+    Pipe pipe = make_pipe();
+    return Channel{std::move(pipe.read), std::move(pipe.write)};
 }
 
 void set_nonblocking(const Fd& fd) {
@@ -244,17 +299,6 @@ int kill_and_reap(pid_t pid) noexcept {
     return status;
 }
 
-// Kills and reaps the child if run_process leaves early (an exception), so no zombie remains.
-struct ReapOnExit {
-    pid_t pid;
-    bool reaped = false;
-    ~ReapOnExit() {
-        if (!reaped) {
-            kill_and_reap(pid);
-        }
-    }
-};
-
 void set_status(ProcessResult& result, int status) {
     if (WIFEXITED(status)) {
         result.exit_code = WEXITSTATUS(status);
@@ -288,7 +332,8 @@ ssize_t write_without_sigpipe(int fd, std::string_view data) {
     return n;
 }
 
-// Reads what is available now; closes the descriptor at end of file or on an error.
+// Reads what is available now; closes the descriptor at end of file or on an error (a
+// pseudo-terminal's master reports EIO once the child side is closed).
 void read_available(Fd& fd, std::string& into) {
     char buffer[65536];
     while (fd) {
@@ -352,78 +397,210 @@ std::string ProcessResult::describe() const {
                        status, out.size(), clip(out), err.size(), clip(err));
 }
 
-ProcessResult run_process(const ProcessSpec& spec) {
-    Pipe in = make_pipe();
-    Pipe out = make_pipe();
-    Pipe err = make_pipe();
-    ReapOnExit child{spawn(spec.argv, spec.env, in.read.get(), out.write.get(), err.write.get())};
-    in.read.reset();
-    out.write.reset();
-    err.write.reset();
-    set_nonblocking(in.write);
-    set_nonblocking(out.read);
-    set_nonblocking(err.read);
+// Everything the collecting thread and the owner share. The thread feeds stdin and reads the
+// output until end of file (or the deadline), then reaps the child; `mutex` guards the output
+// read so far and `reaped`, so that a signal is never sent to a pid that was reused.
+struct ChildProcess::State {
+    pid_t pid = -1;
+    Clock::time_point deadline;
+    std::string stdin_data;
+    bool close_stdin = true;
+    Fd in;
+    Fd out;
+    Fd err;
+    Fd wake_read;  // readable once the owner gives up on the child
+    Fd wake_write;
+    std::atomic<bool> abandoned{false};
 
-    const auto deadline = Clock::now() + spec.timeout;
+    mutable std::mutex mutex;
+    std::string out_text;
+    std::string err_text;
+    bool reaped = false;
+
+    // Written by the thread, read by the owner once it has joined the thread.
+    std::thread collector;
     ProcessResult result;
-    std::string_view pending_stdin = spec.stdin_data;
-    if (pending_stdin.empty() && spec.close_stdin) {
-        in.write.reset();
+    std::exception_ptr failure;
+
+    void collect() noexcept {
+        std::optional<int> status;
+        try {
+            status = pump();
+        } catch (...) {
+            failure = std::current_exception();
+        }
+        std::lock_guard lock(mutex);
+        if (!status && !reaped) {
+            status = kill_and_reap(pid);
+            // Whatever the killed processes wrote last; a descendant that escaped the process
+            // group may still hold the pipes, so only what is there now.
+            read_available(out, out_text);
+            read_available(err, err_text);
+        }
+        reaped = true;
+        set_status(result, status.value_or(-1));
+        result.out = out_text;
+        result.err = err_text;
     }
-    while (out.read || err.read) {
-        auto left = deadline - Clock::now();
-        if (left <= 0ms) {
-            result.timed_out = true;
-            break;
+
+    // The exit status once the child has exited and closed its output; nothing at the deadline
+    // or when abandoned.
+    std::optional<int> pump() {
+        std::string_view pending_stdin = stdin_data;
+        if (pending_stdin.empty() && close_stdin) {
+            in.reset();
         }
-        // poll skips a negative descriptor, which is what a closed Fd holds.
-        pollfd fds[3] = {
-            {pending_stdin.empty() ? -1 : in.write.get(), POLLOUT, 0},
-            {out.read.get(), POLLIN, 0},
-            {err.read.get(), POLLIN, 0},
-        };
-        auto wait = std::chrono::ceil<std::chrono::milliseconds>(left);
-        if (::poll(fds, 3, static_cast<int>(wait.count())) < 0) {
-            if (errno == EINTR) {
-                continue;
+        while (out || err) {
+            auto left = deadline - Clock::now();
+            if (left <= 0ms) {
+                result.timed_out = true;
+                return std::nullopt;
             }
-            throw errno_error("poll on a child process's pipes");
-        }
-        if (fds[0].revents != 0) {
-            ssize_t n = write_without_sigpipe(in.write.get(), pending_stdin);
-            if (n > 0) {
-                pending_stdin.remove_prefix(static_cast<size_t>(n));
-                if (pending_stdin.empty() && spec.close_stdin) {
-                    in.write.reset();
+            // poll skips a negative descriptor, which is what a closed Fd holds.
+            pollfd fds[4] = {
+                {pending_stdin.empty() ? -1 : in.get(), POLLOUT, 0},
+                {out.get(), POLLIN, 0},
+                {err.get(), POLLIN, 0},
+                {wake_read.get(), POLLIN, 0},
+            };
+            auto wait = std::chrono::ceil<std::chrono::milliseconds>(left);
+            if (::poll(fds, 4, static_cast<int>(wait.count())) < 0) {
+                if (errno == EINTR) {
+                    continue;
                 }
-            } else if (n < 0 && errno != EAGAIN && errno != EINTR) {
-                in.write.reset();  // the child closed its stdin: it wants no more
-                pending_stdin = {};
+                throw errno_error("poll on a child process's pipes");
+            }
+            if (fds[3].revents != 0) {
+                return std::nullopt;
+            }
+            if (fds[0].revents != 0) {
+                ssize_t n = write_without_sigpipe(in.get(), pending_stdin);
+                if (n > 0) {
+                    pending_stdin.remove_prefix(static_cast<size_t>(n));
+                    if (pending_stdin.empty() && close_stdin) {
+                        in.reset();
+                    }
+                } else if (n < 0 && errno != EAGAIN && errno != EINTR) {
+                    in.reset();  // the child closed its stdin: it wants no more
+                    pending_stdin = {};
+                }
+            }
+            if (fds[1].revents != 0) {
+                drain(out, out_text);
+            }
+            if (fds[2].revents != 0) {
+                drain(err, err_text);
             }
         }
-        if (fds[1].revents != 0) {
-            read_available(out.read, result.out);
-        }
-        if (fds[2].revents != 0) {
-            read_available(err.read, result.err);
+        auto pause = 1ms;
+        for (;;) {
+            {
+                std::lock_guard lock(mutex);
+                if (auto status = try_reap(pid)) {
+                    reaped = true;
+                    return status;
+                }
+            }
+            if (abandoned) {
+                return std::nullopt;
+            }
+            if (Clock::now() >= deadline) {
+                result.timed_out = true;
+                return std::nullopt;
+            }
+            std::this_thread::sleep_for(pause);
+            pause = std::min(pause * 2, std::chrono::milliseconds(20));
         }
     }
 
-    std::optional<int> status;
-    if (!result.timed_out) {
-        status = reap_until(child.pid, deadline);
-        result.timed_out = !status;
+    void drain(Fd& fd, std::string& into) {
+        std::string chunk;
+        read_available(fd, chunk);
+        std::lock_guard lock(mutex);
+        into += chunk;
     }
-    if (!status) {
-        status = kill_and_reap(child.pid);
-        // Whatever the killed processes wrote last; a descendant that escaped the process group
-        // may still hold the pipes, so only what is there now.
-        read_available(out.read, result.out);
-        read_available(err.read, result.err);
+};
+
+ChildProcess::ChildProcess(const ProcessSpec& spec) : state_(std::make_unique<State>()) {
+    State& s = *state_;
+    s.deadline = Clock::now() + spec.timeout;
+    s.stdin_data = spec.stdin_data;
+    s.close_stdin = spec.close_stdin;
+    Pipe in = make_pipe();
+    Channel out = make_channel(spec.stdout_terminal);
+    Channel err = make_channel(spec.stderr_terminal);
+    Pipe wake = make_pipe();
+    s.pid = spawn(spec.argv, spec.env, in.read.get(), out.child.get(), err.child.get());
+    // The child holds its ends now; ours must go, or end of file would never come.
+    in.read.reset();
+    out.child.reset();
+    err.child.reset();
+    try {
+        set_nonblocking(in.write);
+        set_nonblocking(out.parent);
+        set_nonblocking(err.parent);
+        s.in = std::move(in.write);
+        s.out = std::move(out.parent);
+        s.err = std::move(err.parent);
+        s.wake_read = std::move(wake.read);
+        s.wake_write = std::move(wake.write);
+        s.collector = std::thread([&s] { s.collect(); });
+    } catch (...) {
+        kill_and_reap(s.pid);  // a child nobody collects must not remain
+        throw;
     }
-    child.reaped = true;
-    set_status(result, *status);
-    return result;
+}
+
+ChildProcess::~ChildProcess() {
+    State& s = *state_;
+    if (!s.collector.joinable()) {
+        return;
+    }
+    s.abandoned = true;
+    char byte = 0;
+    [[maybe_unused]] ssize_t written = ::write(s.wake_write.get(), &byte, 1);
+    s.collector.join();
+}
+
+pid_t ChildProcess::pid() const {
+    return state_->pid;
+}
+
+void ChildProcess::send_signal(int sig) {
+    std::lock_guard lock(state_->mutex);
+    if (!state_->reaped) {
+        ::kill(state_->pid, sig);
+    }
+}
+
+std::string ChildProcess::out_so_far() const {
+    std::lock_guard lock(state_->mutex);
+    return state_->out_text;
+}
+
+std::string ChildProcess::err_so_far() const {
+    std::lock_guard lock(state_->mutex);
+    return state_->err_text;
+}
+
+ProcessResult ChildProcess::wait() {
+    if (state_->collector.joinable()) {
+        state_->collector.join();
+    }
+    if (state_->failure) {
+        std::rethrow_exception(state_->failure);
+    }
+    return state_->result;
+}
+
+ProcessResult run_process(const ProcessSpec& spec) {
+    return ChildProcess(spec).wait();
+}
+
+ProcessResult run_in_pty(ProcessSpec spec, bool stdout_terminal, bool stderr_terminal) {
+    spec.stdout_terminal = stdout_terminal;
+    spec.stderr_terminal = stderr_terminal;
+    return run_process(spec);
 }
 
 Environment base_env(const TempDir& home) {

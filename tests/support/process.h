@@ -1,11 +1,12 @@
-// Runs the real binaries as subprocesses for end-to-end tests: one-shot commands (the CLI) and a
-// long-running emulator on a free loopback port.
+// Runs the real binaries as subprocesses for end-to-end tests: one-shot commands (the CLI), a
+// child the test signals while it runs, and a long-running emulator on a free loopback port.
 #pragma once
 
 #include <sys/types.h>
 
 #include <chrono>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,12 +36,53 @@ struct ProcessSpec {
     std::string stdin_data;
     bool close_stdin = true;  // false: stdin stays open (after stdin_data) until the child exits
     std::chrono::milliseconds timeout{60000};
+    // A pseudo-terminal instead of a pipe, so that isatty() is true in the child. It is in raw
+    // mode (no "\n" to "\r\n"), so the bytes collected are exactly those written; each stream
+    // gets a terminal of its own, and none becomes the child's controlling terminal.
+    bool stdout_terminal = false;
+    bool stderr_terminal = false;
+};
+
+// A child started at once and collected by a thread of its own: stdin is fed and stdout and
+// stderr are drained while the test does something else (signals it, polls the emulator), so
+// the child never blocks on a full pipe.
+class ChildProcess {
+  public:
+    // Throws std::system_error if the program cannot be started.
+    explicit ChildProcess(const ProcessSpec& spec);
+    // Kills the child and its process group with SIGKILL unless wait() has collected it, and
+    // reaps it: no zombie, no descriptor and no thread outlives the object.
+    ~ChildProcess();
+    ChildProcess(const ChildProcess&) = delete;
+    ChildProcess& operator=(const ChildProcess&) = delete;
+
+    pid_t pid() const;
+
+    // Sends `sig` to the child itself (not its group); nothing once it has been reaped, so a
+    // reused pid is never hit.
+    void send_signal(int sig);
+
+    // What it has written so far: a test can wait for a line before acting.
+    std::string out_so_far() const;
+    std::string err_so_far() const;
+
+    // Waits until the child has exited and closed its output, up to spec.timeout after the
+    // start; then kills it and its process group with SIGKILL and sets timed_out. Later calls
+    // return the same result. Throws std::system_error if collecting failed.
+    ProcessResult wait();
+
+  private:
+    struct State;
+    std::unique_ptr<State> state_;
 };
 
 // Runs the process to completion, feeding stdin and collecting stdout and stderr together, so
 // large outputs cannot deadlock. At the timeout the process and its process group are killed
 // with SIGKILL and timed_out is set. Throws std::system_error if the program cannot be started.
 ProcessResult run_process(const ProcessSpec& spec);
+
+// run_process with stdout and/or stderr on a pseudo-terminal (see ProcessSpec).
+ProcessResult run_in_pty(ProcessSpec spec, bool stdout_terminal, bool stderr_terminal);
 
 // A minimal environment for running the CLI hermetically under `home`: PATH=/usr/bin:/bin,
 // HOME, XDG_CONFIG_HOME=<home>/config (not created), LANG=C.UTF-8, TZ=UTC, and the sanitizer

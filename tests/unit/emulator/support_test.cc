@@ -8,9 +8,11 @@
 #include <cerrno>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <iterator>
 #include <stdexcept>
 #include <system_error>
+#include <thread>
 
 #include "support/process.h"
 #include "support/temp_dir.h"
@@ -29,6 +31,26 @@ ProcessResult run_sh(const std::string& script, std::string stdin_data = {},
     spec.stdin_data = std::move(stdin_data);
     spec.timeout = timeout;
     return run_process(spec);
+}
+
+ProcessSpec sh_spec(const std::string& script, std::chrono::milliseconds timeout = 20s) {
+    ProcessSpec spec;
+    spec.argv = {"/bin/sh", "-c", script};
+    spec.env = {{"PATH", "/usr/bin:/bin"}};
+    spec.timeout = timeout;
+    return spec;
+}
+
+// Polls `condition` until it holds or `limit` passes; true if it held.
+bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds limit = 10s) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (!condition()) {
+        if (std::chrono::steady_clock::now() >= deadline) {
+            return false;
+        }
+        std::this_thread::sleep_for(10ms);
+    }
+    return true;
 }
 
 }  // namespace
@@ -125,6 +147,70 @@ TEST_CASE("run_process can keep stdin open for the child's lifetime", "[support]
     CHECK(result.out == "got first\n");
 }
 
+TEST_CASE("ChildProcess delivers a signal to a running child", "[support]") {
+    ChildProcess child(
+        sh_spec("trap 'echo \"got TERM\"; exit 7' TERM; echo ready; while :; do sleep 0.05; done"));
+    CHECK(child.pid() > 0);
+    REQUIRE(eventually([&] { return child.out_so_far() == "ready\n"; }));
+    child.send_signal(SIGTERM);
+    ProcessResult result = child.wait();
+    INFO(result.describe());
+    CHECK_FALSE(result.timed_out);
+    CHECK(result.exit_code == 7);
+    CHECK(result.out == "ready\ngot TERM\n");
+    CHECK(child.wait().exit_code == 7);  // the same result again
+    child.send_signal(SIGKILL);          // reaped already: nothing is sent
+}
+
+TEST_CASE("ChildProcess drains large outputs before wait is called", "[support]") {
+    // Both pipes would fill long before "done" unless something reads them meanwhile.
+    ChildProcess child(
+        sh_spec("head -c 3145728 /dev/zero; head -c 3145728 /dev/zero >&2; echo done >&2"));
+    REQUIRE(eventually([&] { return child.err_so_far().ends_with("done\n"); }));
+    ProcessResult result = child.wait();
+    CHECK(result.exit_code == 0);
+    CHECK(result.out.size() == 3145728);
+    CHECK(result.err.size() == 3145728 + 5);
+}
+
+TEST_CASE("ChildProcess kills a child at its timeout, and one it abandons", "[support]") {
+    auto start = std::chrono::steady_clock::now();
+    ChildProcess timed(sh_spec("echo started; sleep 30", 300ms));
+    ProcessResult result = timed.wait();
+    CHECK(result.timed_out);
+    CHECK(result.signal == SIGKILL);
+    CHECK(result.out == "started\n");
+    { ChildProcess abandoned(sh_spec("sleep 30")); }
+    CHECK(std::chrono::steady_clock::now() - start < 10s);
+}
+
+TEST_CASE("run_in_pty gives each chosen stream a raw terminal of its own", "[support]") {
+    ProcessSpec spec = sh_spec(
+        "[ -t 1 ] && o=tty || o=pipe; [ -t 2 ] && e=tty || e=pipe; "
+        "printf 'out:%s\\n' $o; printf 'err:%s\\n' $e >&2");
+    struct Case {
+        bool out_tty;
+        bool err_tty;
+        const char* out;
+        const char* err;
+    };
+    for (const Case& c : {Case{false, false, "out:pipe\n", "err:pipe\n"},
+                          Case{true, false, "out:tty\n", "err:pipe\n"},
+                          Case{false, true, "out:pipe\n", "err:tty\n"},
+                          Case{true, true, "out:tty\n", "err:tty\n"}}) {
+        ProcessResult result = run_in_pty(spec, c.out_tty, c.err_tty);
+        INFO(result.describe());
+        CHECK(result.exit_code == 0);
+        // Raw mode: "\n" is not turned into "\r\n" on the way through the terminal.
+        CHECK(result.out == c.out);
+        CHECK(result.err == c.err);
+    }
+    ProcessResult size = run_in_pty(sh_spec("stty size <&2"), false, true);
+    INFO(size.describe());
+    CHECK(size.exit_code == 0);
+    CHECK(size.out == "24 80\n");
+}
+
 TEST_CASE("base_env is minimal and points HOME into the temporary directory", "[support]") {
     TempDir home;
     Environment env = base_env(home);
@@ -176,6 +262,13 @@ TEST_CASE("subprocesses leave no descriptors or children behind", "[support]") {
     CHECK(run_sh("sleep 30", {}, 100ms).timed_out);
     CHECK_THROWS_AS(run_process(ProcessSpec{{"/nonexistent"}, {}, {}, true, 1s}),
                     std::system_error);
+    CHECK(run_in_pty(ProcessSpec{{"/bin/true"}, {}, {}, true, 10s}, true, true).exit_code == 0);
+    {
+        ChildProcess abandoned(ProcessSpec{{"/bin/sleep", "30"}, {}, {}, true, 10s});
+        ChildProcess waited(ProcessSpec{{"/bin/sleep", "30"}, {}, {}, true, 10s});
+        waited.send_signal(SIGINT);
+        CHECK(waited.wait().signal == SIGINT);
+    }
     {
         TempDir dir;
         std::string fake = dir.write_file("fake", "#!/bin/sh\necho 1\nsleep 30\n", 0700);
