@@ -205,9 +205,12 @@ class Scheduler {
         const std::int64_t page_size = options_.window.page_size;
         if (state.total) {
             // TotalCount known: plan every page up to it at once, for the workers to share.
+            // Planned a few pages ahead of what the workers can take, not all at once: a TotalCount
+            // that lies costs a few requests, not thousands, before a short page ends the list.
             std::int64_t bound = std::min(*state.total, state.end_offset);
             std::int64_t room = capacity(state);
-            while (room < wanted_ && state.next_offset < bound) {
+            const std::int64_t ahead = 2 * static_cast<std::int64_t>(options_.concurrency);
+            while (room < wanted_ && state.next_offset < bound && state.in_flight < ahead) {
                 std::int64_t limit = std::min(page_size, wanted_ - room);
                 room += limit;
                 enqueue(cluster, state.next_offset, limit);
@@ -245,13 +248,31 @@ class Scheduler {
         state.received += received;
         if (received < outcome.job.limit) {
             // A short page ends the list, whatever TotalCount says: no endless paging.
-            state.end_offset = std::min(state.end_offset, outcome.job.offset + received);
+            end_list_at(outcome.job.cluster, outcome.job.offset + received);
         }
         if (page.total_count) {
             accept_total(state, *page.total_count);
         }
         state.pages[outcome.job.offset].backups = std::move(page.backups);
         plan(outcome.job.cluster);
+    }
+
+    // Pages queued past the end of the list are not worth asking for any more.
+    void end_list_at(std::size_t cluster, std::int64_t end) {
+        ClusterState& state = clusters_[cluster];
+        if (end >= state.end_offset) {
+            return;
+        }
+        state.end_offset = end;
+        std::lock_guard lock(mutex_);
+        std::erase_if(queue_, [&](const Job& job) {
+            if (job.cluster != cluster || job.offset < end) {
+                return false;
+            }
+            state.pages.erase(job.offset);
+            --state.in_flight;
+            return true;
+        });
     }
 
     void accept_total(ClusterState& state, std::int64_t total) {

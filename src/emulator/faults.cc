@@ -58,6 +58,10 @@ std::string_view fault_name(Fault fault) {
             return "drop";
         case Fault::Hang:
             return "hang";
+        case Fault::Stall:
+            return "stall";
+        case Fault::Truncate:
+            return "truncate";
         case Fault::Fail:
             return "fail";
         case Fault::Malformed:
@@ -86,6 +90,10 @@ Decision FaultInjector::decide(std::int64_t sequence) const {
         decision.fault = Fault::Drop;
     } else if (plan_.hang_all || sequence < plan_.hang_first) {
         decision.fault = Fault::Hang;
+    } else if (sequence < plan_.stall_first) {
+        decision.fault = Fault::Stall;
+    } else if (sequence < plan_.truncate_first) {
+        decision.fault = Fault::Truncate;
     } else if (fails) {
         decision.fault = Fault::Fail;
     } else if (sequence < plan_.malformed_first) {

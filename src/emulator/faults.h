@@ -15,11 +15,13 @@ namespace tidb_backups::emulator {
 struct FaultPlan {
     std::chrono::milliseconds latency{0};  // before every API answer, whatever it is
 
-    std::int64_t drop_first = 0;  // close the connection without a response
-    std::int64_t hang_first = 0;  // never answer (until the client leaves or the server stops)
-    bool hang_all = false;        // hang every request
-    std::int64_t fail_first = 0;  // answer with HTTP fail_status and an HTML page
-    double fail_rate = 0.0;       // 0..1: also fail this share of requests, at random
+    std::int64_t drop_first = 0;      // close the connection without a response
+    std::int64_t hang_first = 0;      // never answer (until the client leaves or the server stops)
+    bool hang_all = false;            // hang every request
+    std::int64_t stall_first = 0;     // send the headers, then never the body
+    std::int64_t truncate_first = 0;  // send headers and half the body, then close
+    std::int64_t fail_first = 0;      // answer with HTTP fail_status and an HTML page
+    double fail_rate = 0.0;           // 0..1: also fail this share of requests, at random
     std::optional<std::uint64_t> seed;  // for fail_rate; none: a different sequence each run
     int fail_status = 503;
     std::int64_t malformed_first = 0;            // HTTP 200 with a body that is not JSON
@@ -32,7 +34,7 @@ struct FaultPlan {
 };
 
 // When several faults apply to one request, the first in this order wins.
-enum class Fault { Drop, Hang, Fail, Malformed, RetCode, None };
+enum class Fault { Drop, Hang, Stall, Truncate, Fail, Malformed, RetCode, None };
 
 std::string_view fault_name(Fault fault);
 

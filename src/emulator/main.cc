@@ -118,6 +118,19 @@ void define_data_flags(CLI::App& app, Flags& flags) {
         ->group(group);
     app.add_flag("--retcode-as-string", s.ret_code_as_string, "Send RetCode as a string (\"0\")")
         ->group(group);
+    app.add_option("--total-count", s.total_count, "Report this TotalCount, whatever the truth")
+        ->type_name("N")
+        ->group(group);
+    app.add_flag("--null-data", s.null_data, "Send \"Data\": null")->group(group);
+    app.add_flag("--duplicate-ids", s.duplicate_ids, "Send every backup twice in its page")
+        ->group(group);
+    app.add_option("--pad-bytes", s.pad_bytes, "Make every page this many bytes bigger")
+        ->type_name("N")
+        ->check(CLI::NonNegativeNumber)
+        ->group(group);
+    app.add_flag("--hostile-text", s.hostile_text,
+                 "Put control characters and bytes that are not UTF-8 in BackupName")
+        ->group(group);
     app.add_flag("--omit-total-count", s.omit_total_count, "Leave TotalCount out of pages")
         ->group(group);
 }
@@ -137,6 +150,10 @@ void define_fault_flags(CLI::App& app, Flags& flags) {
         ->group(group);
     count("--drop-first", faults.drop_first, "Drop the connection of the first N requests");
     count("--hang-first", faults.hang_first, "Never answer the first N requests");
+    count("--stall-first", faults.stall_first,
+          "Send the headers of the first N answers, never the body");
+    count("--truncate-first", faults.truncate_first,
+          "Cut the first N answers' bodies in half, then close");
     app.add_flag("--hang", faults.hang_all, "Never answer any request")->group(group);
     count("--fail-first", faults.fail_first, "Answer the first N requests with an HTTP error");
     app.add_option("--fail-rate", faults.fail_rate, "Answer this share (0..1) with an HTTP error")

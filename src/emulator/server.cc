@@ -374,6 +374,29 @@ void EmulatorServer::handle_api(const httplib::Request& request, httplib::Respon
                 hang(request);
                 outcome = "hung, no answer";
                 break;
+            case Fault::Stall:
+            case Fault::Truncate: {
+                httplib::Response full;
+                answer_page(params, full, outcome);
+                auto body = std::make_shared<std::string>(std::move(full.body));
+                const bool stall = decision.fault == Fault::Stall;
+                response.status = full.status;
+                response.set_content_provider(
+                    body->size(), "application/json",
+                    [this, body, stall](std::size_t offset, std::size_t, httplib::DataSink& sink) {
+                        if (stall) {
+                            // The headers are out; the body never comes (until the server stops).
+                            wait_unless_stopped(std::chrono::steady_clock::now() +
+                                                std::chrono::hours(1));
+                        } else if (offset == 0) {
+                            sink.write(body->data(), body->size() / 2);
+                        }
+                        return false;  // ends the connection short of Content-Length
+                    });
+                outcome =
+                    stall ? "headers, then no body (injected)" : "body cut in half (injected)";
+                break;
+            }
             case Fault::Fail:
                 response.status = options_.faults.fail_status;
                 response.set_content(error_page(options_.faults.fail_status), "text/html");
@@ -405,6 +428,10 @@ void EmulatorServer::handle_api(const httplib::Request& request, httplib::Respon
                     request.path, shown(recorded.id), shown(recorded.limit), shown(recorded.offset),
                     outcome));
 }
+
+namespace {
+constexpr std::string_view kHostilePlaceholder = "@@HOSTILE@@";
+}  // namespace
 
 void EmulatorServer::answer_page(const Params& params, httplib::Response& response,
                                  std::string& outcome) {
@@ -470,10 +497,16 @@ void EmulatorServer::answer_page(const Params& params, httplib::Response& respon
 
     nlohmann::ordered_json body = {{"Action", kResponseAction}, {"RetCode", 0}};
     if (!options_.omit_total_count) {
-        body["TotalCount"] = total;
+        body["TotalCount"] = options_.total_count.value_or(total);
     }
     nlohmann::ordered_json data = nlohmann::ordered_json::array();
     for (auto& backup : page) {
+        if (options_.hostile_text) {
+            backup["BackupName"] = std::string(kHostilePlaceholder);
+        }
+        if (options_.duplicate_ids) {
+            data.push_back(backup);
+        }
         data.push_back(std::move(backup));
     }
     switch (options_.shape) {
@@ -487,8 +520,25 @@ void EmulatorServer::answer_page(const Params& params, httplib::Response& respon
             body["BackupData"] = data.empty() ? nlohmann::ordered_json::object() : data;
             break;
     }
+    if (options_.null_data) {
+        body.erase("BackupData");
+        body["Data"] = nullptr;
+    }
+    if (options_.pad_bytes > 0) {
+        body["Padding"] = std::string(static_cast<std::size_t>(options_.pad_bytes), 'x');
+    }
     outcome = fmt::format("200 RetCode 0, {} of {} backups", page.size(), total);
     send_json(response, std::move(body));
+    if (options_.hostile_text) {
+        // JSON escapes control characters itself; bytes that are not UTF-8 have to be spliced
+        // into the text, since no JSON library will write them.
+        std::string& text = response.body;
+        const std::string hostile = "evil\\u001b[2J\\u0007\\r\\u009b\xff\xfe name";
+        for (auto at = text.find(kHostilePlaceholder); at != std::string::npos;
+             at = text.find(kHostilePlaceholder, at + hostile.size())) {
+            text.replace(at, kHostilePlaceholder.size(), hostile);
+        }
+    }
 }
 
 void EmulatorServer::send_json(httplib::Response& response, nlohmann::ordered_json body) const {

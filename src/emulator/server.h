@@ -52,7 +52,13 @@ struct ServerOptions {
     ResponseShape shape = ResponseShape::Data;
     bool ret_code_as_string = false;  // "RetCode":"0"
     bool omit_total_count = false;
-    std::string cert_file;  // PEM; with key_file, serve HTTPS
+    // Misbehaviours of a broken or hostile server, for the client's fault matrix:
+    std::optional<std::int64_t> total_count;  // report this TotalCount instead of the truth
+    bool null_data = false;                   // "Data": null
+    bool duplicate_ids = false;               // every backup twice in its page
+    std::int64_t pad_bytes = 0;  // a "Padding" string making each page this much bigger
+    bool hostile_text = false;   // BackupName with ESC, BEL, CR, C1 and bytes that are not UTF-8
+    std::string cert_file;       // PEM; with key_file, serve HTTPS
     std::string key_file;
     int threads = 64;  // connections served at once (a hung request holds one)
     // Receives one line per API request (-v); empty: silent. Called from several threads.
