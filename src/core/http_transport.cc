@@ -1,6 +1,7 @@
 // Transport over cpp-httplib (Debian's build, with OpenSSL): HTTP/1.1 keep-alive, per-attempt
 // timeouts, system CA store or a given bundle.
 #include <httplib.h>
+#include <netdb.h>
 #include <sys/socket.h>
 
 #include <atomic>
@@ -19,6 +20,19 @@ using Clock = std::chrono::steady_clock;
 
 // Far above any real page (30 backups are a few KB), far below what would hurt.
 constexpr std::size_t kMaxBodyBytes = 16 * 1024 * 1024;
+
+// Whether `host` resolves at all: tells "no such host" apart from "nothing listens there",
+// which cpp-httplib reports alike.
+bool resolves(const std::string& host) {
+    addrinfo hints{};
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* found = nullptr;
+    int rc = getaddrinfo(host.c_str(), nullptr, &hints, &found);
+    if (found != nullptr) {
+        freeaddrinfo(found);
+    }
+    return rc == 0 || rc == EAI_AGAIN;
+}
 
 class HttpTransport final : public Transport {
   public:
@@ -110,6 +124,12 @@ class HttpTransport final : public Transport {
         failure.retryable = true;
         switch (error) {
             case httplib::Error::Connection:
+                if (!resolves(options_.endpoint.host)) {
+                    failure.message =
+                        fmt::format("could not resolve host '{}'", options_.endpoint.host);
+                    failure.hint = "check the host name in --endpoint, and DNS";
+                    break;
+                }
                 failure.message =
                     timed_out ? fmt::format("could not connect to {} within {:g}s", where, limit)
                               : fmt::format("could not connect to {}", where);
@@ -137,8 +157,15 @@ class HttpTransport final : public Transport {
             case httplib::Error::SSLServerVerification: {
                 long verify = client_.get_openssl_verify_result();
                 failure.retryable = false;
-                failure.message = fmt::format("TLS certificate of {} could not be verified: {}",
-                                              where, X509_verify_cert_error_string(verify));
+                // cpp-httplib checks the host name itself, after OpenSSL found the chain fine.
+                failure.message =
+                    verify == X509_V_OK
+                        ? fmt::format(
+                              "TLS certificate of {} could not be verified: it is not for host "
+                              "'{}'",
+                              where, options_.endpoint.host)
+                        : fmt::format("TLS certificate of {} could not be verified: {}", where,
+                                      X509_verify_cert_error_string(verify));
                 failure.hint =
                     "pass the issuing CA with --ca-bundle FILE (or --insecure to skip "
                     "verification)";
