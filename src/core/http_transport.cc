@@ -55,6 +55,12 @@ class HttpTransport final : public Transport {
         client_.set_follow_location(false);
         client_.set_default_headers(
             {{"User-Agent", options.user_agent}, {"Accept", "application/json"}});
+        if (options.proxy) {
+            client_.set_proxy(options.proxy->host, options.proxy->port);
+            if (!options.proxy->user.empty()) {
+                client_.set_proxy_basic_auth(options.proxy->user, options.proxy->password);
+            }
+        }
         if (options.endpoint.is_https()) {
             if (options.insecure) {
                 client_.enable_server_certificate_verification(false);

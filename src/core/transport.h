@@ -4,10 +4,12 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "core/endpoint.h"
 #include "core/error.h"
+#include "core/proxy.h"
 
 namespace tidb_backups {
 
@@ -34,6 +36,7 @@ struct TransportOptions {
     std::string ca_bundle;                     // PEM file; empty: the system store
     bool insecure = false;                     // skip certificate verification
     std::string user_agent;
+    std::optional<Proxy> proxy;  // HTTP proxy (CONNECT for https)
 };
 
 // A cpp-httplib client that keeps its connection alive between calls.
