@@ -199,7 +199,7 @@ int run_list(const Settings& settings, const ListPlan& plan, std::ostream& out, 
                                        : cancellation->sleep_for(delay);
     };
     TransportOptions transport_options{settings.endpoint, settings.timeout, settings.ca_bundle,
-                                       settings.insecure, user_agent()};
+                                       settings.insecure, user_agent(), std::nullopt};
     Signer signer(settings.public_key, settings.private_key);
     RetryPolicy policy;
     policy.retries = settings.retries;
