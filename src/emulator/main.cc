@@ -129,7 +129,7 @@ void define_data_flags(CLI::App& app, Flags& flags) {
         ->check(CLI::NonNegativeNumber)
         ->group(group);
     app.add_flag("--hostile-text", s.hostile_text,
-                 "Put control characters and bytes that are not UTF-8 in BackupName")
+                 "Put control characters and bytes that are not UTF-8 in BackupType and BackupName")
         ->group(group);
     app.add_flag("--omit-total-count", s.omit_total_count, "Leave TotalCount out of pages")
         ->group(group);

@@ -502,6 +502,7 @@ void EmulatorServer::answer_page(const Params& params, httplib::Response& respon
     nlohmann::ordered_json data = nlohmann::ordered_json::array();
     for (auto& backup : page) {
         if (options_.hostile_text) {
+            backup["BackupType"] = std::string(kHostilePlaceholder);
             backup["BackupName"] = std::string(kHostilePlaceholder);
         }
         if (options_.duplicate_ids) {
