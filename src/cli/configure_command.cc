@@ -1,14 +1,528 @@
 #include "cli/configure_command.h"
 
+#include <signal.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+
+#include <fmt/format.h>
+
+#include "cli/config_writer.h"
+#include "cli/report.h"
+#include "core/endpoint.h"
+#include "render/text.h"
+
 namespace tidb_backups {
 
-CLI::App* add_configure_command(CLI::App& /*app*/, ConfigureOptions& /*options*/) {
-    return nullptr;
+namespace {
+
+// ---- The terminal: echo off while the private key is typed. The only terminal code here. ----
+
+// The terminal as it was, and as it is while the key is typed: the signal handler puts it back.
+termios g_terminal_before{};
+termios g_terminal_quiet{};
+constexpr std::array<int, 5> kWatchedSignals = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP};
+std::array<struct sigaction, kWatchedSignals.size()> g_previous_actions{};
+std::array<bool, kWatchedSignals.size()> g_handled{};
+
+void restore_terminal_and_resend(int sig);
+
+struct sigaction restoring_action() {
+    struct sigaction action {};
+    action.sa_handler = restore_terminal_and_resend;
+    action.sa_flags = SA_RESTART;  // after Ctrl-Z and fg, the read goes on
+    sigemptyset(&action.sa_mask);
+    return action;
 }
 
-int execute_configure(const ConfigureOptions& /*options*/, const GlobalOptions& /*global*/,
+// Async-signal-safe: puts the terminal back, then lets the signal do what it did before we
+// caught it (usually: end the process). If that returns (Ctrl-Z, then fg), echo goes off again.
+void restore_terminal_and_resend(int sig) {
+    int saved_errno = errno;
+    ::tcsetattr(STDIN_FILENO, TCSANOW, &g_terminal_before);
+    for (std::size_t i = 0; i < kWatchedSignals.size(); ++i) {
+        if (kWatchedSignals[i] == sig) {
+            ::sigaction(sig, &g_previous_actions[i], nullptr);
+        }
+    }
+    sigset_t only;
+    sigemptyset(&only);
+    sigaddset(&only, sig);
+    ::sigprocmask(SIG_UNBLOCK, &only, nullptr);
+    ::raise(sig);
+    struct sigaction again = restoring_action();
+    ::sigaction(sig, &again, nullptr);
+    ::tcsetattr(STDIN_FILENO, TCSANOW, &g_terminal_quiet);
+    errno = saved_errno;
+}
+
+// Echo off on stdin for its lifetime, when stdin is a terminal; nothing otherwise.
+class EchoOff {
+  public:
+    EchoOff() {
+        if (::isatty(STDIN_FILENO) != 1 || ::tcgetattr(STDIN_FILENO, &g_terminal_before) != 0) {
+            return;
+        }
+        g_terminal_quiet = g_terminal_before;
+        g_terminal_quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO | ECHONL);
+        struct sigaction action = restoring_action();
+        for (std::size_t i = 0; i < kWatchedSignals.size(); ++i) {
+            ::sigaction(kWatchedSignals[i], nullptr, &g_previous_actions[i]);
+            // An ignored signal stays ignored (nohup, background jobs).
+            g_handled[i] = g_previous_actions[i].sa_handler != SIG_IGN;
+            if (g_handled[i]) {
+                ::sigaction(kWatchedSignals[i], &action, nullptr);
+            }
+        }
+        // TCSAFLUSH: what was typed ahead, and so echoed, is not taken as the key.
+        active_ = ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &g_terminal_quiet) == 0;
+        if (!active_) {
+            restore_handlers();
+        }
+    }
+    EchoOff(const EchoOff&) = delete;
+    EchoOff& operator=(const EchoOff&) = delete;
+    bool active() const { return active_; }
+    ~EchoOff() {
+        if (active_) {
+            ::tcsetattr(STDIN_FILENO, TCSANOW, &g_terminal_before);
+            restore_handlers();
+        }
+    }
+
+  private:
+    static void restore_handlers() {
+        for (std::size_t i = 0; i < kWatchedSignals.size(); ++i) {
+            if (g_handled[i]) {
+                ::sigaction(kWatchedSignals[i], &g_previous_actions[i], nullptr);
+            }
+        }
+    }
+
+    bool active_ = false;
+};
+
+// ---- Values: where they come from and whether they can be written. ----
+
+std::string trimmed(std::string text) {
+    auto first = text.find_first_not_of(" \t\r\n");
+    auto last = text.find_last_not_of(" \t\r\n");
+    std::string out = first == std::string::npos ? "" : text.substr(first, last - first + 1);
+    explicit_bzero(text.data(), text.size());  // it may be the private key
+    return out;
+}
+
+Error usage(std::string message, std::string hint = {}) {
+    return make_error(ErrorKind::Usage, std::move(message), std::move(hint));
+}
+
+// Why `value` cannot be the `what` of a profile, or "" when it can. Never quotes the value.
+std::string problem_with(std::string_view what, std::string_view value, bool required) {
+    if (value.empty()) {
+        return required ? fmt::format("the {} is empty", what) : "";
+    }
+    // The file must parse back, and a value shown in a prompt must not drive the terminal.
+    if (sanitize_for_terminal(value) != value) {
+        return fmt::format("the {} contains a control character or invalid UTF-8", what);
+    }
+    if (what == "endpoint") {
+        if (auto endpoint = parse_endpoint(value); !endpoint) {
+            return endpoint.error().message;
+        }
+    }
+    return "";
+}
+
+// The profile and file configure works on, chosen as for every command.
+struct Target {
+    std::string profile;
+    std::string path;
+};
+
+Expected<Target> locate(const GlobalOptions& global, const Getenv& getenv) {
+    auto first_set = [](std::optional<std::string> flag, std::optional<std::string> env) {
+        if (flag && !flag->empty()) {
+            return flag;
+        }
+        return env && !env->empty() ? env : std::nullopt;
+    };
+    Target target;
+    target.profile =
+        first_set(global.profile, getenv("SIGCALCLOUD_PROFILE")).value_or(std::string("default"));
+    if (std::string problem = problem_with("profile name", target.profile, true);
+        !problem.empty()) {
+        return usage("invalid profile name: " + problem);
+    }
+    auto chosen = first_set(global.config_path, getenv("TIDB_BACKUPS_CONFIG"));
+    target.path = chosen ? *chosen : default_config_path(getenv);
+    if (target.path.empty()) {
+        return make_error(ErrorKind::Config, "no config file could be located",
+                          "set HOME or XDG_CONFIG_HOME, or pass --config FILE");
+    }
+    return target;
+}
+
+// The flags as changes; a bad value is a usage error naming the flag.
+Expected<ProfileChanges> changes_from_flags(const ConfigureOptions& options,
+                                            const GlobalOptions& global) {
+    ProfileChanges changes;
+    struct Flag {
+        const std::optional<std::string>& value;
+        const char* name;
+        const char* what;
+        bool required;
+        std::optional<std::string>& target;
+    };
+    const Flag flags[] = {
+        {global.region, "--region", "region", true, changes.region},
+        {options.public_key, "--public-key", "public key", true, changes.public_key},
+        {global.endpoint, "--endpoint", "endpoint", false, changes.endpoint},
+        {global.project_id, "--project-id", "project id", false, changes.project_id},
+    };
+    for (const Flag& flag : flags) {
+        if (!flag.value) {
+            continue;
+        }
+        std::string value = trimmed(*flag.value);
+        if (std::string problem = problem_with(flag.what, value, flag.required); !problem.empty()) {
+            return usage(fmt::format("invalid value for {}: {}", flag.name, problem));
+        }
+        flag.target = std::move(value);
+    }
+    return changes;
+}
+
+Expected<Secret> private_key_from_stdin(CommandContext& context,
+                                        const SecretLineReader& read_secret_line) {
+    std::optional<std::string> line = read_secret_line(context.in, context.err, "");
+    if (!line) {
+        return usage("--private-key-stdin: stdin is empty",
+                     "send the private key as the first line of stdin");
+    }
+    Secret key(trimmed(std::move(*line)));
+    if (std::string problem = problem_with("private key", key.reveal(), true); !problem.empty()) {
+        return usage("--private-key-stdin: " + problem + " (first line of stdin)");
+    }
+    return key;
+}
+
+// ---- Asking a person. ----
+
+constexpr int kAttempts = 3;
+
+struct Question {
+    std::string label;    // "Region"
+    const char* what;     // "region", for messages
+    std::string current;  // shown in brackets ("" for none); for a secret, only whether it is set
+    bool required;        // an empty answer is not accepted
+    bool secret;          // read without echo, never shown
+};
+
+// One answer: std::nullopt keeps what the profile has. Asks again after a bad answer.
+Expected<std::optional<std::string>> ask(CommandContext& context, const Question& question,
+                                         const SecretLineReader& read_secret_line) {
+    for (int attempt = 1;; ++attempt) {
+        std::string shown = question.current.empty() ? ""
+                            : question.secret
+                                ? " [keep existing]"
+                                : " [" + sanitize_for_terminal(question.current) + "]";
+        std::string prompt = question.label + shown + ": ";
+        std::optional<std::string> line;
+        if (question.secret) {
+            line = read_secret_line(context.in, context.err, prompt);
+        } else {
+            context.err << prompt << std::flush;
+            if (std::string text; std::getline(context.in, text)) {
+                line = std::move(text);
+            }
+        }
+        if (!line) {
+            context.err << '\n' << std::flush;  // Ctrl-D left the cursor after the prompt
+            return usage(fmt::format("configure: input ended at the {} prompt; nothing was saved",
+                                     question.what));
+        }
+        std::string answer = trimmed(std::move(*line));
+        bool keep = answer.empty() && !(question.required && question.current.empty());
+        if (keep) {
+            return std::optional<std::string>();
+        }
+        std::string problem = problem_with(question.what, answer, true);
+        if (problem.empty()) {
+            return std::optional<std::string>(std::move(answer));
+        }
+        explicit_bzero(answer.data(), answer.size());
+        Error error = usage(problem);
+        if (attempt == kAttempts) {
+            return error;
+        }
+        print_error(context.err, error);
+    }
+}
+
+const std::string* value_in(const ConfigProfile* profile, std::string_view key) {
+    return profile == nullptr ? nullptr : profile->find(key);
+}
+
+std::string current(const ConfigProfile* profile, std::string_view key) {
+    const std::string* value = value_in(profile, key);
+    return value == nullptr ? "" : *value;
+}
+
+// Asks for everything the flags did not give.
+Status ask_for_the_rest(CommandContext& context, const ConfigProfile* existing,
+                        ProfileChanges& changes, const SecretLineReader& read_secret_line) {
+    bool is_new = existing == nullptr;
+    struct Field {
+        Question question;
+        std::optional<std::string>* target;
+    };
+    std::string endpoint = current(existing, "endpoint");
+    std::string project = current(existing, "project_id");
+    const std::string* stored_key = value_in(existing, "private_key");
+    bool has_private_key = stored_key != nullptr && !stored_key->empty();
+    std::optional<std::string> private_key;
+    Field fields[] = {
+        {{"Region", "region", current(existing, "region"), is_new, false}, &changes.region},
+        {{"Public key", "public key", current(existing, "public_key"), is_new, false},
+         &changes.public_key},
+        {{"Private key", "private key", has_private_key ? "set" : "", is_new, true}, &private_key},
+        {{"Endpoint", "endpoint", endpoint.empty() ? kDefaultEndpoint : endpoint, false, false},
+         &changes.endpoint},
+        {{"Project id", "project id", project.empty() ? "none" : project, false, false},
+         &changes.project_id},
+    };
+    for (Field& field : fields) {
+        bool given =
+            field.question.secret ? changes.private_key.has_value() : field.target->has_value();
+        if (given) {
+            continue;
+        }
+        Expected<std::optional<std::string>> answer =
+            ask(context, field.question, read_secret_line);
+        if (!answer) {
+            return answer.error();
+        }
+        *field.target = std::move(*answer);
+    }
+    if (private_key) {
+        changes.private_key = Secret(*private_key);
+        explicit_bzero(private_key->data(), private_key->size());
+    }
+    return ok();
+}
+
+std::string listed(const std::vector<std::string>& items, std::string_view last_joiner) {
+    std::string out;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        out += i == 0 ? "" : i + 1 == items.size() ? std::string(last_joiner) : ", ";
+        out += items[i];
+    }
+    return out;
+}
+
+Error missing_error(const std::vector<std::string>& missing, const std::string& profile,
+                    bool no_input) {
+    std::vector<std::string> flags;
+    for (const std::string& what : missing) {
+        flags.push_back(what == "region"       ? "--region"
+                        : what == "public key" ? "--public-key"
+                                               : "--private-key-stdin");
+    }
+    return usage(
+        fmt::format("configure{}: no {} given for new profile '{}' (use {})",
+                    no_input ? " --no-input" : "", listed(missing, " or "), profile,
+                    listed(flags, ", ")),
+        no_input ? "a new profile needs a region, a public key and a private key; the private key "
+                   "is read from the first line of stdin with --private-key-stdin"
+                 : "stdin is not a terminal, so nothing is asked: pass them as flags, the private "
+                   "key on stdin with --private-key-stdin");
+}
+
+// Wipes the private keys the file held once configure is done with it.
+struct WipedConfig {
+    ConfigFile file;
+    ~WipedConfig() {
+        for (ConfigProfile& profile : file.profiles) {
+            for (auto& [key, value] : profile.values) {
+                explicit_bzero(value.data(), value.size());
+            }
+        }
+    }
+};
+
+constexpr const char* kConfigureFooter =
+    R"(Without a terminal on stdin (or with --no-input) nothing is asked: values come from
+the flags, and the private key from the first line of stdin with --private-key-stdin. Values not
+given keep what the profile has; a new profile needs a region, a public key and a private key.
+An empty --endpoint or --project-id removes it from the profile. At a terminal, everything not
+given as a flag is asked for, the private key without echo.
+
+Examples:
+  tidb-backups configure                                   # asks, at a terminal
+  tidb-backups configure --profile prod --region cn-bj2
+  pass show sigcalcloud | tidb-backups configure --profile ci --region cn-zj \
+      --public-key PUBLIC_KEY --private-key-stdin)";
+
+}  // namespace
+
+void apply_profile_changes(ConfigProfile& profile, const ProfileChanges& changes) {
+    auto set = [&profile](const char* key, const std::optional<std::string>& value) {
+        if (!value) {
+            return;
+        }
+        if (value->empty()) {
+            profile.values.erase(std::string(key));
+        } else {
+            profile.values[key] = *value;
+        }
+    };
+    set("region", changes.region);
+    set("public_key", changes.public_key);
+    set("endpoint", changes.endpoint);
+    set("project_id", changes.project_id);
+    if (changes.private_key) {
+        profile.values["private_key"] = std::string(changes.private_key->reveal());
+    }
+}
+
+std::vector<std::string> missing_settings(const ConfigProfile* existing,
+                                          const ProfileChanges& changes) {
+    std::vector<std::string> missing;
+    if (existing != nullptr) {
+        return missing;
+    }
+    if (!changes.region || changes.region->empty()) {
+        missing.emplace_back("region");
+    }
+    if (!changes.public_key || changes.public_key->empty()) {
+        missing.emplace_back("public key");
+    }
+    if (!changes.private_key || changes.private_key->empty()) {
+        missing.emplace_back("private key");
+    }
+    return missing;
+}
+
+std::optional<std::string> read_line_without_echo(std::istream& in, std::ostream& prompt_to,
+                                                  std::string_view prompt) {
+    std::optional<std::string> line;
+    {
+        // The prompt comes once echo is off: what is typed after it is never shown.
+        EchoOff quiet;
+        prompt_to << prompt << std::flush;
+        if (std::string text; std::getline(in, text)) {
+            line = std::move(text);
+        }
+        if (quiet.active()) {
+            prompt_to << '\n' << std::flush;  // for the Enter that was not echoed
+        }
+    }
+    return line;
+}
+
+CLI::App* add_configure_command(CLI::App& app, ConfigureOptions& options) {
+    CLI::App* command = app.add_subcommand(
+        "configure",
+        "Create or update a profile of the config file (mode 0600): asks at a terminal, or takes "
+        "--region, --public-key, --endpoint, --project-id and --private-key-stdin");
+    command->footer(kConfigureFooter);
+    command->add_option("--public-key", options.public_key, "Public key of the API key pair")
+        ->type_name("KEY");
+    command->add_flag("--private-key-stdin", options.private_key_stdin,
+                      "Read the private key from the first line of stdin (there is no flag for "
+                      "it: it would show in ps)");
+    command->add_flag("--no-input", options.no_input,
+                      "Never ask, even at a terminal; fail naming what a new profile lacks");
+    return command;
+}
+
+int run_configure(const ConfigureOptions& options, const GlobalOptions& global,
+                  CommandContext& context, const SecretLineReader& read_secret_line) {
+    // Usage errors first, as for every command; then the file; and only then a question.
+    Expected<Target> target = locate(global, context.getenv);
+    if (!target) {
+        return fail(context, target.error());
+    }
+    Expected<ProfileChanges> changes = changes_from_flags(options, global);
+    if (!changes) {
+        return fail(context, changes.error());
+    }
+    if (Status writable = check_config_target(target->path); !writable) {
+        return fail(context, writable.error());
+    }
+    Expected<std::optional<ConfigFile>> loaded = load_config_file(target->path);
+    if (!loaded) {
+        return fail(context, loaded.error());
+    }
+    WipedConfig config{loaded->has_value() ? std::move(**loaded) : ConfigFile{}};
+    const ConfigProfile* existing = config.file.find_profile(target->profile);
+
+    bool asking = context.in_is_terminal && !options.no_input;
+    if (asking) {
+        context.err << fmt::format(
+                           "Configuring profile '{}' in {}; Enter keeps the value in brackets.\n",
+                           target->profile, sanitize_for_terminal(target->path))
+                    << std::flush;
+        if (Status asked = ask_for_the_rest(context, existing, *changes, read_secret_line);
+            !asked) {
+            return fail(context, asked.error());
+        }
+    } else {
+        if (options.private_key_stdin) {
+            Expected<Secret> key = private_key_from_stdin(context, read_secret_line);
+            if (!key) {
+                return fail(context, key.error());
+            }
+            changes->private_key = std::move(*key);
+        }
+        if (auto missing = missing_settings(existing, *changes); !missing.empty()) {
+            return fail(context, missing_error(missing, target->profile, options.no_input));
+        }
+    }
+
+    if (changes->endpoint && !changes->endpoint->empty() && !global.quiet) {
+        Expected<Endpoint> endpoint = parse_endpoint(*changes->endpoint);
+        if (endpoint && !endpoint->is_https() && !is_loopback_host(endpoint->host)) {
+            print_warning(context.err,
+                          fmt::format("plain http to '{}': commands will refuse this endpoint "
+                                      "without --insecure",
+                                      endpoint->host));
+        }
+    }
+
+    ConfigProfile& profile = config.file.profile(target->profile);
+    auto before = profile.values;
+    apply_profile_changes(profile, *changes);
+    bool unchanged = existing != nullptr && before == profile.values;
+    for (auto& [key, value] : before) {
+        explicit_bzero(value.data(), value.size());
+    }
+    std::string shown_path = sanitize_for_terminal(target->path);
+    if (unchanged) {
+        if (!global.quiet) {
+            context.err << fmt::format("tidb-backups: profile '{}' in {} is unchanged\n",
+                                       target->profile, shown_path)
+                        << std::flush;
+        }
+        return 0;
+    }
+    if (Status saved = save_config_file(target->path, config.file); !saved) {
+        return fail(context, saved.error());
+    }
+    if (!global.quiet) {
+        context.err << fmt::format("tidb-backups: saved profile '{}' to {}\n", target->profile,
+                                   shown_path)
+                    << std::flush;
+    }
+    return 0;
+}
+
+int execute_configure(const ConfigureOptions& options, const GlobalOptions& global,
                       CommandContext& context) {
-    return fail(context, make_error(ErrorKind::Usage, "not implemented"));
+    return run_configure(options, global, context, read_line_without_echo);
 }
 
 }  // namespace tidb_backups

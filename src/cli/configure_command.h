@@ -1,17 +1,70 @@
-// The `configure` command. (Being written: registers nothing yet.)
+// The `configure` command: creates or updates one profile of the config file, from flags and
+// stdin for scripts, or by asking a person at a terminal (the private key without echo).
 #pragma once
+
+#include <functional>
+#include <istream>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
 #include "cli/command.h"
+#include "cli/config_file.h"
 #include "cli/settings.h"
+#include "core/secret.h"
 
 namespace tidb_backups {
 
-struct ConfigureOptions {};
+// `configure` flags as typed; --region, --endpoint, --project-id and --profile are the global ones.
+struct ConfigureOptions {
+    std::optional<std::string> public_key;
+    bool private_key_stdin = false;  // the first line of stdin is the private key
+    bool no_input = false;           // never ask, even at a terminal
+};
+
+// What configure was told for one profile. An unset field keeps the profile's value; an empty
+// endpoint or project_id removes the key (back to the built-in default).
+struct ProfileChanges {
+    std::optional<std::string> region;
+    std::optional<std::string> public_key;
+    std::optional<Secret> private_key;
+    std::optional<std::string> endpoint;
+    std::optional<std::string> project_id;
+};
+
+// Writes `changes` into `profile`; other keys (unknown ones too) are kept.
+void apply_profile_changes(ConfigProfile& profile, const ProfileChanges& changes);
+
+// What a profile needs and lacks after `changes` ("region", "public key", "private key", in that
+// order): all three for a profile configure creates; nothing for an existing one (`existing` is
+// nullptr for a new profile), which keeps whatever it does not set.
+std::vector<std::string> missing_settings(const ConfigProfile* existing,
+                                          const ProfileChanges& changes);
+
+// Writes `prompt` to `prompt_to`, then reads one line from `in` that is not to be shown (the
+// private key). std::nullopt at the end of input.
+using SecretLineReader = std::function<std::optional<std::string>(
+    std::istream& in, std::ostream& prompt_to, std::string_view prompt)>;
+
+// The reader used on the real terminal: when stdin is a terminal, its ECHO is turned off before
+// the prompt is written and restored after the line is read (then a newline is written for the
+// Enter that was not echoed), also when Ctrl-C, SIGTERM, SIGHUP or SIGQUIT end the process
+// meanwhile; Ctrl-Z and fg turn it off again.
+std::optional<std::string> read_line_without_echo(std::istream& in, std::ostream& prompt_to,
+                                                  std::string_view prompt);
 
 CLI::App* add_configure_command(CLI::App& app, ConfigureOptions& options);
 
+// Runs configure; returns the exit code. The private key never reaches context.out or
+// context.err. `read_secret_line` reads it (tests pass their own).
+int run_configure(const ConfigureOptions& options, const GlobalOptions& global,
+                  CommandContext& context, const SecretLineReader& read_secret_line);
+
+// run_configure with read_line_without_echo.
 int execute_configure(const ConfigureOptions& options, const GlobalOptions& global,
                       CommandContext& context);
 
