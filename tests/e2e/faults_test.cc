@@ -17,14 +17,10 @@ namespace {
 constexpr int kBackups = 40;
 
 // Runs `list -o json` against an emulator started with `faults`, with a short timeout.
-ProcessResult list_json(const std::vector<std::string>& faults,
-                        std::vector<std::string> extra = {}) {
+ProcessResult list_json(const std::vector<std::string>& faults, const std::string& timeout = "1") {
     EmulatorProcess emulator(emulator_args(kBackups, faults));
     Cli cli(emulator);
-    std::vector<std::string> args = {"list",      "--id", "c1",        "-o", "json",
-                                     "--timeout", "1",    "--retries", "1"};
-    args.insert(args.end(), extra.begin(), extra.end());
-    return cli.run(args);
+    return cli.run({"list", "--id", "c1", "-o", "json", "--timeout", timeout, "--retries", "1"});
 }
 
 void check_failed_cleanly(const ProcessResult& result, int code, std::string_view message) {
