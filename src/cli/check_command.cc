@@ -1,14 +1,303 @@
 #include "cli/check_command.h"
 
+#include <algorithm>
+#include <cctype>
+#include <ctime>
+#include <iterator>
+#include <limits>
+#include <mutex>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "cli/report.h"
+#include "core/api_client.h"
+#include "core/listing.h"
+#include "core/time_spec.h"
+#include "render/text.h"
+#include "tidb_backups/version.h"
+
 namespace tidb_backups {
 
-CLI::App* add_check_command(CLI::App& /*app*/, CheckOptions& /*options*/) {
-    return nullptr;
+namespace {
+
+bool same_ignoring_case(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) ==
+                      std::tolower(static_cast<unsigned char>(y));
+           });
 }
 
-int execute_check(const CheckOptions& /*options*/, const GlobalOptions& /*global*/,
+bool all_digits(std::string_view text) {
+    return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+        return std::isdigit(static_cast<unsigned char>(c)) != 0;
+    });
+}
+
+Error usage(std::string message, std::string hint = {}) {
+    return make_error(ErrorKind::Usage, std::move(message), std::move(hint));
+}
+
+Expected<FreshnessRule> resolve_rule(const CheckOptions& options) {
+    FreshnessRule rule;
+    if (!options.max_age) {
+        return usage("missing --max-age",
+                     "pass --max-age DURATION, e.g. --max-age 26h (units: s, m, h, d, w)");
+    }
+    std::optional<std::int64_t> max_age = parse_duration(*options.max_age);
+    if (!max_age) {
+        return usage(
+            fmt::format("invalid value for --max-age: '{}' (expected a duration such as 90m, "
+                        "26h or 7d)",
+                        *options.max_age),
+            all_digits(*options.max_age)
+                ? fmt::format("a unit is required: {0}m, {0}h or {0}d", *options.max_age)
+                : std::string());
+    }
+    rule.max_age = *max_age;
+    rule.max_age_text = *options.max_age;
+    auto first = options.state.find_first_not_of(" \t");
+    if (first == std::string::npos) {
+        return usage("invalid value for --state: the state is empty",
+                     "pass the State a backup must have, e.g. --state Success");
+    }
+    auto last = options.state.find_last_not_of(" \t");
+    rule.state = options.state.substr(first, last - first + 1);
+    return rule;
+}
+
+std::string user_agent() {
+    return fmt::format("tidb-backups/{}", kVersion);
+}
+
+// Folds each cluster's pages into its newest backup, and prints the cluster's verdict (or its
+// error) as soon as the cluster is complete, in the order the ids were given.
+class VerdictObserver final : public ListingObserver {
+  public:
+    VerdictObserver(const CheckPlan& plan, std::mutex& err_mutex, std::ostream& out,
+                    std::ostream& err)
+        : plan_(plan), err_mutex_(err_mutex), out_(out), err_(err) {}
+
+    void backups(std::size_t /*cluster*/, std::vector<BackupObject>&& page) override {
+        for (const auto& backup : page) {
+            consider_backup(newest_, backup, plan_.rule.state);
+        }
+    }
+
+    void cluster_finished(std::size_t cluster) override {
+        // Judged at the moment the cluster is complete, so a slow listing cannot look younger.
+        Verdict verdict = judge_freshness(newest_, plan_.rule, std::time(nullptr));
+        out_ << prefix(cluster) << verdict.line << '\n' << std::flush;
+        if (!verdict.fresh) {
+            ++stale_;
+        }
+        newest_.reset();
+    }
+
+    void cluster_failed(std::size_t cluster, const Error& error) override {
+        {
+            std::lock_guard lock(err_mutex_);
+            print_error(
+                err_,
+                plan_.cluster_ids.size() > 1
+                    ? fmt::format("cluster {}: ", sanitize_for_terminal(plan_.cluster_ids[cluster]))
+                    : std::string(),
+                error);
+        }
+        if (!first_failure_) {
+            first_failure_ = error;
+        }
+        newest_.reset();
+    }
+
+    const std::optional<Error>& first_failure() const { return first_failure_; }
+    std::size_t stale() const { return stale_; }
+
+  private:
+    std::string prefix(std::size_t cluster) const {
+        if (plan_.cluster_ids.size() < 2) {
+            return {};
+        }
+        return sanitize_for_terminal(plan_.cluster_ids[cluster]) + " ";
+    }
+
+    const CheckPlan& plan_;
+    std::mutex& err_mutex_;
+    std::ostream& out_;
+    std::ostream& err_;
+    std::optional<NewestBackup> newest_;
+    std::optional<Error> first_failure_;
+    std::size_t stale_ = 0;
+};
+
+constexpr const char* kCheckFooter = R"(Prints one line per cluster on stdout:
+  OK: newest Success backup bk-5d1f0c2a9e is 3h12m old
+  STALE: newest Success backup bk-5d1f0c2a9e is 2d04h old (max 26h)
+  STALE: no Success backup found
+prefixed with the cluster id when several are checked.
+
+Exit codes: 0 every cluster is fresh; 1 a cluster is stale or has no backup in the state;
+2 usage, 3 API error, 4 network, 5 bad response, 6 configuration (the first failed
+cluster's code wins over 1).
+
+Examples:
+  tidb-backups check --region cn-zj --id MlaMfzgZ --max-age 26h
+  tidb-backups check --region cn-zj --id c1 --id c2 --max-age 7d
+  tidb-backups check --region cn-zj --ids-from clusters.txt --max-age 90m --state Success
+  # crontab: every 30 minutes; cron mails the verdict only when the check fails
+  */30 * * * * out=$(tidb-backups check --region cn-zj --id MlaMfzgZ --max-age 26h 2>&1) || echo "$out")";
+
+}  // namespace
+
+Expected<CheckPlan> resolve_check_plan(const CheckOptions& options,
+                                       const std::function<std::string()>& stdin_reader) {
+    Expected<FreshnessRule> rule = resolve_rule(options);
+    if (!rule) {
+        return rule.error();
+    }
+    // The ids and --concurrency mean exactly what they mean for `list`: one parser for both.
+    ListOptions list;
+    list.ids = options.ids;
+    list.ids_from = options.ids_from;
+    list.concurrency = options.concurrency;
+    Expected<ListPlan> listing = resolve_list_plan(list, stdin_reader);
+    if (!listing) {
+        return listing.error();
+    }
+    CheckPlan plan;
+    plan.cluster_ids = std::move(listing->cluster_ids);
+    plan.concurrency = listing->concurrency;
+    plan.rule = std::move(*rule);
+    return plan;
+}
+
+void consider_backup(std::optional<NewestBackup>& newest, const BackupObject& backup,
+                     std::string_view state) {
+    std::string backup_state = field_text(backup, "State");
+    if (!same_ignoring_case(backup_state, state)) {
+        return;
+    }
+    std::optional<std::int64_t> start = field_integer(backup, "BackupStartTime");
+    if (!start || (newest && *start <= newest->start)) {
+        return;
+    }
+    newest = NewestBackup{backup_id(backup), std::move(backup_state), *start};
+}
+
+Verdict judge_freshness(const std::optional<NewestBackup>& newest, const FreshnessRule& rule,
+                        std::int64_t now) {
+    if (!newest) {
+        return {false, fmt::format("STALE: no {} backup found", sanitize_for_terminal(rule.state))};
+    }
+    // Clamped so that a nonsensical start time far in the past cannot overflow.
+    const std::int64_t earliest = now - std::numeric_limits<std::int64_t>::max() / 4;
+    const std::int64_t age = newest->start >= now ? 0 : now - std::max(newest->start, earliest);
+    const bool fresh = age <= rule.max_age;
+    std::string line = fmt::format("{}: newest {} backup {} is {} old", fresh ? "OK" : "STALE",
+                                   sanitize_for_terminal(newest->state),
+                                   sanitize_for_terminal(newest->id), format_age(age));
+    if (!fresh) {
+        line += fmt::format(" (max {})", sanitize_for_terminal(rule.max_age_text));
+    }
+    return {fresh, std::move(line)};
+}
+
+int check_exit_code(const std::optional<Error>& first_failure, std::size_t stale_clusters) {
+    if (first_failure) {
+        return exit_code(first_failure->kind);
+    }
+    return stale_clusters > 0 ? 1 : 0;
+}
+
+int run_check(const Settings& settings, const CheckPlan& plan, std::ostream& out, std::ostream& err,
+              Cancellation* cancellation) {
+    std::mutex err_mutex;
+    LogSink log = [&err, &err_mutex, verbosity = settings.verbosity](int level,
+                                                                     std::string_view line) {
+        if (level <= verbosity) {
+            std::lock_guard lock(err_mutex);
+            err << "tidb-backups: " << sanitize_for_terminal(line) << '\n' << std::flush;
+        }
+    };
+    Sleep sleep = [cancellation](std::chrono::milliseconds delay) {
+        return cancellation == nullptr ? (std::this_thread::sleep_for(delay), true)
+                                       : cancellation->sleep_for(delay);
+    };
+    TransportOptions transport_options;
+    transport_options.endpoint = settings.endpoint;
+    transport_options.timeout = settings.timeout;
+    transport_options.ca_bundle = settings.ca_bundle;
+    transport_options.insecure = settings.insecure;
+    transport_options.user_agent = user_agent();
+    Signer signer(settings.public_key, settings.private_key);
+    RetryPolicy policy;
+    policy.retries = settings.retries;
+    PageQuery base;
+    base.region = settings.region;
+    base.project_id = settings.project_id;
+    PageSourceFactory sources = [&]() -> std::unique_ptr<PageSource> {
+        return std::make_unique<ApiPageSource>(make_http_transport(transport_options), signer,
+                                               policy, base, settings.endpoint.url(), log, sleep);
+    };
+
+    VerdictObserver observer(plan, err_mutex, out, err);
+    ListingOptions options;
+    options.window = PageWindow{std::nullopt, 0, kMaxPageSize};
+    options.concurrency = plan.concurrency;
+    Status status = run_listing(plan.cluster_ids, options, sources, observer, cancellation);
+    out.flush();
+    if (!status) {
+        err << "tidb-backups: interrupted\n" << std::flush;
+        return exit_code(status.error().kind);
+    }
+    return check_exit_code(observer.first_failure(), observer.stale());
+}
+
+CLI::App* add_check_command(CLI::App& app, CheckOptions& check) {
+    CLI::App* command = app.add_subcommand(
+        "check",
+        "Exit 0 if the newest backup is recent enough, 1 if not (for cron and monitoring)");
+    command->footer(kCheckFooter);
+    command->add_option("--id", check.ids, "Cluster id (repeatable)")
+        ->type_name("ID")
+        ->allow_extra_args(false);
+    command
+        ->add_option("--ids-from", check.ids_from,
+                     "Read cluster ids from FILE, one per line ('-': stdin)")
+        ->type_name("FILE");
+    command
+        ->add_option("--max-age", check.max_age,
+                     "Required: the newest backup must have started within this long, e.g. 90m, "
+                     "26h, 7d")
+        ->type_name("DURATION");
+    command
+        ->add_option("--state", check.state,
+                     "State the newest backup must be in, any case (default: Success)")
+        ->type_name("STATE");
+    command
+        ->add_option("--concurrency", check.concurrency,
+                     "Requests in flight at once, each on its own kept-alive connection "
+                     "(default: 8; 1: one after another)")
+        ->type_name("N");
+    return command;
+}
+
+int execute_check(const CheckOptions& options, const GlobalOptions& global,
                   CommandContext& context) {
-    return fail(context, make_error(ErrorKind::Usage, "not implemented"));
+    // Check flags come before settings: a bad --max-age is exit 2 whatever the config says.
+    Expected<CheckPlan> plan = resolve_check_plan(options, [&context] {
+        return std::string(std::istreambuf_iterator<char>(context.in),
+                           std::istreambuf_iterator<char>());
+    });
+    if (!plan) {
+        return fail(context, plan.error());
+    }
+    Expected<Settings> settings = prepare_settings(global, context);
+    if (!settings) {
+        return fail(context, settings.error());
+    }
+    context.watch_interrupts();
+    return run_check(*settings, *plan, context.out, context.err, context.cancellation);
 }
 
 }  // namespace tidb_backups

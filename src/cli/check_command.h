@@ -1,17 +1,88 @@
-// The `check` command. (Being written: registers nothing yet.)
+// The `check` command, for cron and monitoring: is the newest backup in a state (Success unless
+// --state says otherwise) younger than --max-age? One verdict line per cluster on stdout; exit 0
+// when every cluster is fresh, 1 when one is stale, the error's code when a call fails.
 #pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
 #include "cli/command.h"
 #include "cli/settings.h"
+#include "core/backup.h"
 
 namespace tidb_backups {
 
-struct CheckOptions {};
+// `check` options as typed; validated by resolve_check_plan.
+struct CheckOptions {
+    std::vector<std::string> ids;
+    std::optional<std::string> ids_from;  // FILE or "-" for stdin
+    std::optional<std::string> max_age;   // required: "90m", "26h", "7d"
+    std::string state = "Success";
+    std::optional<std::string> concurrency;
+};
 
+// What makes a cluster's backups fresh.
+struct FreshnessRule {
+    std::string state = "Success";  // compared with the API's State in any case
+    std::int64_t max_age = 0;       // seconds
+    std::string max_age_text;       // as typed, for the STALE line
+};
+
+struct CheckPlan {
+    std::vector<std::string> cluster_ids;
+    int concurrency = 8;
+    FreshnessRule rule;
+};
+
+// Checks the flags (usage errors, exit 2) and reads --ids-from; `stdin_reader` supplies "-".
+Expected<CheckPlan> resolve_check_plan(const CheckOptions& options,
+                                       const std::function<std::string()>& stdin_reader);
+
+// The newest backup in the rule's state seen so far in one cluster's listing.
+struct NewestBackup {
+    std::string id;
+    std::string state;       // as the API spelled it
+    std::int64_t start = 0;  // BackupStartTime, epoch seconds
+};
+
+// Keeps `backup` in `newest` when its State is `state` (in any case) and it started later than
+// the one kept, whatever order the API sent them in; on a tie the first seen stays. A backup
+// without a numeric BackupStartTime cannot be dated and is passed over.
+void consider_backup(std::optional<NewestBackup>& newest, const BackupObject& backup,
+                     std::string_view state);
+
+struct Verdict {
+    bool fresh = false;
+    // "OK: newest Success backup bk-1 is 3h12m old", "STALE: ... (max 26h)" or
+    // "STALE: no Success backup found"; server strings sanitised, no cluster, no newline.
+    std::string line;
+};
+
+// Judges the newest backup at `now` (epoch seconds): fresh when its age is at most
+// rule.max_age; a start in the future counts as age 0.
+Verdict judge_freshness(const std::optional<NewestBackup>& newest, const FreshnessRule& rule,
+                        std::int64_t now);
+
+// The exit code of a whole run: the first failed cluster's code (2..6), else 1 if any cluster
+// is stale, else 0.
+int check_exit_code(const std::optional<Error>& first_failure, std::size_t stale_clusters);
+
+// Lists every cluster of `plan` and prints one verdict line per cluster on `out` (prefixed
+// with the cluster id when there are several) as each completes; failed clusters are
+// reported on `err`. Returns the exit code (130 when `cancellation` fired).
+int run_check(const Settings& settings, const CheckPlan& plan, std::ostream& out, std::ostream& err,
+              Cancellation* cancellation = nullptr);
+
+// Declares `check` and its flags, writing into `options`.
 CLI::App* add_check_command(CLI::App& app, CheckOptions& options);
 
+// Checks the flags, resolves settings, runs the check; returns the exit code.
 int execute_check(const CheckOptions& options, const GlobalOptions& global,
                   CommandContext& context);
 
