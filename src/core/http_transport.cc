@@ -45,6 +45,7 @@ class HttpTransport final : public Transport {
         client_.set_read_timeout(seconds.count(), micros.count());
         client_.set_write_timeout(seconds.count(), micros.count());
         client_.set_keep_alive(true);
+        client_.set_tcp_nodelay(true);  // headers and body go in two writes: no Nagle delay
         // abort() can land between a request's start and its socket's creation, where stop()
         // has nothing to cut: a socket opened after the abort is shut at once instead.
         client_.set_socket_options([this](socket_t socket) {

@@ -35,14 +35,15 @@ std::optional<std::int64_t> as_integer(const BackupObject& value) {
     return field_integer(holder, "v");
 }
 
-Status append_backups(const BackupObject& data, std::vector<BackupObject>& out) {
+// Moves the backups out of `data` (the parsed document is thrown away next).
+Status append_backups(BackupObject& data, std::vector<BackupObject>& out) {
     if (data.is_null()) {
         return ok();
     }
     if (data.is_object()) {
         // The document's example sends `"BackupData": {}` for "no backups".
         if (!data.empty()) {
-            out.push_back(data);
+            out.push_back(std::move(data));
         }
         return ok();
     }
@@ -51,12 +52,12 @@ Status append_backups(const BackupObject& data, std::vector<BackupObject>& out) 
             fmt::format("response Data is a {}, not a list of backups", data.type_name()));
     }
     out.reserve(out.size() + data.size());
-    for (const auto& item : data) {
+    for (auto& item : data) {
         if (!item.is_object()) {
             return shape_error(fmt::format(
                 "response Data holds a {} where a backup object was expected", item.type_name()));
         }
-        out.push_back(item);
+        out.push_back(std::move(item));
     }
     return ok();
 }

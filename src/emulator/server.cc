@@ -228,10 +228,12 @@ Expected<int> EmulatorServer::bind() {
     const std::size_t threads = static_cast<std::size_t>(std::max(options_.threads, 1));
     http_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     // The default also sets SO_REUSEPORT, which would let a second emulator share the port.
-    http_->set_socket_options([](socket_t sock) {
+    http_->set_socket_options([this](socket_t sock) {
+        listen_socket_ = sock;
         int yes = 1;
         setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
     });
+    http_->set_tcp_nodelay(true);           // the body must not wait for the client's delayed ACK
     http_->set_keep_alive_max_count(1000);  // like nginx: a paging client keeps its connection
     http_->Get("/_emulator/stats", [this](const httplib::Request&, httplib::Response& response) {
         handle_stats(response);
@@ -247,6 +249,11 @@ Expected<int> EmulatorServer::bind() {
         port_ = http_->bind_to_any_port(options_.host);
     } else {
         port_ = http_->bind_to_port(options_.host, options_.port) ? options_.port : -1;
+    }
+    if (port_ > 0) {
+        // httplib 0.11 listens with a backlog of 5: eight workers connecting at once would see
+        // SYNs dropped and a one-second retransmit.
+        ::listen(listen_socket_, SOMAXCONN);
     }
     if (port_ <= 0) {
         int error = errno;

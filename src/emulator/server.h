@@ -128,6 +128,7 @@ class EmulatorServer {
     Catalog catalog_;
     FaultInjector faults_;
     std::unique_ptr<httplib::Server> http_;
+    int listen_socket_ = -1;  // seen through the socket-options hook, to raise the backlog
     int port_ = 0;
 
     mutable std::mutex stats_mutex_;
