@@ -442,7 +442,7 @@ constexpr std::string_view kHostilePlaceholder = "@@HOSTILE@@";
 
 void EmulatorServer::answer_page(const Params& params, httplib::Response& response,
                                  std::string& outcome) {
-    auto fail = [&](int code, std::string message, std::string action = {}) {
+    auto fail = [&](int code, std::string message, const std::string& action = {}) {
         outcome = fmt::format("200 RetCode {} {}", code, message);
         nlohmann::ordered_json body = {
             {"Action", action.empty() ? std::string(kResponseAction) : action + "Response"},

@@ -1,0 +1,34 @@
+// Any bytes as an HTTP body: the parser must return a page or a typed error, never crash, and
+// whatever it accepts must render in every format.
+#include <cstddef>
+#include <cstdint>
+#include <sstream>
+#include <string_view>
+
+#include "core/response.h"
+#include "render/renderer.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    using namespace tidb_backups;
+    std::string_view body(reinterpret_cast<const char*>(data), size);
+    Expected<BackupPage> page = parse_backup_page(body);
+    if (!page) {
+        if (page.error().message.empty()) {
+            __builtin_trap();  // every error must say something
+        }
+        return 0;
+    }
+    for (OutputFormat format :
+         {OutputFormat::Table, OutputFormat::Json, OutputFormat::Ndjson, OutputFormat::Csv, OutputFormat::Tsv}) {
+        std::ostringstream out;
+        RenderOptions options;
+        options.format = format;
+        options.cluster_column = size % 2 == 0;
+        auto renderer = make_renderer(options, out);
+        for (const auto& backup : page->backups) {
+            renderer->add(BackupRow{"cluster", backup});
+        }
+        renderer->finish();
+    }
+    return 0;
+}
