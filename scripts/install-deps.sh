@@ -3,8 +3,13 @@
 set -euo pipefail
 
 packages=(
+    # build
     cmake ninja-build g++ pkg-config git tzdata
     libcli11-dev libcpp-httplib-dev libssl-dev nlohmann-json3-dev libfmt-dev catch2
+    # tests: real shells for the completion scripts, man page rendering, the .deb, a proxy
+    zsh fish bash-completion groff-base man-db dpkg-dev file tinyproxy
+    # fuzzing (clang with libFuzzer)
+    clang libclang-rt-14-dev
 )
 
 missing=()
