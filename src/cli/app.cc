@@ -59,8 +59,19 @@ void add_global_options(CLI::App& app, GlobalOptions& global) {
                    "PEM file of CA certificates to trust instead of the system store")
         ->type_name("PATH")
         ->group(group);
+    app.add_option(
+           "--proxy", global.proxy,
+           "HTTP proxy for API requests, http://[user:password@]host:port (default: "
+           "HTTPS_PROXY or HTTP_PROXY by the endpoint's scheme, unless NO_PROXY names the host)")
+        ->type_name("URL")
+        ->group(group);
     app.add_flag("--insecure", global.insecure,
                  "Do not verify TLS certificates; allow plain http to any host")
+        ->group(group);
+    app.add_option("--color", global.color,
+                   "Colour in the table: auto (on a terminal, unless NO_COLOR is set; "
+                   "CLICOLOR_FORCE forces it), always, never (default: auto)")
+        ->type_name("WHEN")
         ->group(group);
     app.add_flag("-v,--verbose", global.verbosity,
                  "Log requests to stderr (-vv: and bodies); secrets masked")

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/api_session.h"
 #include "cli/report.h"
 #include "core/api_client.h"
 #include "core/listing.h"
@@ -64,10 +65,6 @@ Expected<FreshnessRule> resolve_rule(const CheckOptions& options) {
     auto last = options.state.find_last_not_of(" \t");
     rule.state = options.state.substr(first, last - first + 1);
     return rule;
-}
-
-std::string user_agent() {
-    return fmt::format("tidb-backups/{}", kVersion);
 }
 
 // Folds each cluster's pages into its newest backup, and prints the cluster's verdict (or its
@@ -211,34 +208,9 @@ int check_exit_code(const std::optional<Error>& first_failure, std::size_t stale
 
 int run_check(const Settings& settings, const CheckPlan& plan, std::ostream& out, std::ostream& err,
               Cancellation* cancellation) {
-    std::mutex err_mutex;
-    LogSink log = [&err, &err_mutex, verbosity = settings.verbosity](int level,
-                                                                     std::string_view line) {
-        if (level <= verbosity) {
-            std::lock_guard lock(err_mutex);
-            err << "tidb-backups: " << sanitize_for_terminal(line) << '\n' << std::flush;
-        }
-    };
-    Sleep sleep = [cancellation](std::chrono::milliseconds delay) {
-        return cancellation == nullptr ? (std::this_thread::sleep_for(delay), true)
-                                       : cancellation->sleep_for(delay);
-    };
-    TransportOptions transport_options;
-    transport_options.endpoint = settings.endpoint;
-    transport_options.timeout = settings.timeout;
-    transport_options.ca_bundle = settings.ca_bundle;
-    transport_options.insecure = settings.insecure;
-    transport_options.user_agent = user_agent();
-    Signer signer(settings.public_key, settings.private_key);
-    RetryPolicy policy;
-    policy.retries = settings.retries;
-    PageQuery base;
-    base.region = settings.region;
-    base.project_id = settings.project_id;
-    PageSourceFactory sources = [&]() -> std::unique_ptr<PageSource> {
-        return std::make_unique<ApiPageSource>(make_http_transport(transport_options), signer,
-                                               policy, base, settings.endpoint.url(), log, sleep);
-    };
+    ApiSession session(settings, err, cancellation);
+    std::mutex& err_mutex = session.err_mutex();
+    PageSourceFactory sources = session.page_sources();
 
     VerdictObserver observer(plan, err_mutex, out, err);
     ListingOptions options;

@@ -6,21 +6,20 @@
 
 #include <fmt/format.h>
 
+#include "cli/api_session.h"
 #include "cli/progress.h"
 #include "cli/report.h"
+#include "cli/terminal.h"
 #include "core/api_client.h"
 #include "core/form.h"
 #include "core/listing.h"
+#include "core/selection.h"
 #include "render/text.h"
 #include "tidb_backups/version.h"
 
 namespace tidb_backups {
 
 namespace {
-
-std::string user_agent() {
-    return fmt::format("tidb-backups/{}", kVersion);
-}
 
 PageQuery base_query(const Settings& settings) {
     PageQuery query;
@@ -29,7 +28,8 @@ PageQuery base_query(const Settings& settings) {
     return query;
 }
 
-// Feeds the listing's ordered results to the renderer, and reports failed clusters in place.
+// Feeds the listing's ordered results, filtered by the selection page by page, to the renderer,
+// and reports failed clusters in place. A sort holds every cluster's backups until finish().
 class RenderingObserver final : public ListingObserver {
   public:
     RenderingObserver(const ListPlan& plan, Renderer& renderer, ProgressLine& progress,
@@ -37,7 +37,8 @@ class RenderingObserver final : public ListingObserver {
         : plan_(plan), renderer_(renderer), progress_(progress), err_mutex_(err_mutex), err_(err) {}
 
     void backups(std::size_t cluster, std::vector<BackupObject>&& page) override {
-        if (!renderer_.streams()) {
+        filter_backups(page, plan_.selection);
+        if (!renderer_.streams() || plan_.selection.reorders()) {
             // Held until the cluster is complete: a cluster that fails part-way shows nothing.
             std::move(page.begin(), page.end(), std::back_inserter(held_));
             return;
@@ -47,9 +48,25 @@ class RenderingObserver final : public ListingObserver {
     }
 
     void cluster_finished(std::size_t cluster) override {
-        add(cluster, held_);
+        if (plan_.selection.reorders()) {
+            for (auto& backup : held_) {
+                sorted_.push_back({plan_.cluster_ids[cluster], std::move(backup)});
+            }
+        } else {
+            add(cluster, held_);
+        }
         held_.clear();
         cluster_written_ = 0;
+    }
+
+    // Hands the held backups of every complete cluster to the renderer, in the selection's order.
+    void finish() {
+        order_backups(sorted_, plan_.selection);
+        for (const auto& row : sorted_) {
+            renderer_.add(BackupRow{row.cluster_id, row.backup});
+        }
+        written_ += static_cast<std::int64_t>(sorted_.size());
+        sorted_.clear();
     }
 
     void cluster_failed(std::size_t cluster, const Error& error) override {
@@ -98,7 +115,8 @@ class RenderingObserver final : public ListingObserver {
     std::optional<Error> first_failure_;
     std::int64_t written_ = 0;
     std::int64_t cluster_written_ = 0;
-    std::vector<BackupObject> held_;
+    std::vector<BackupObject> held_;     // of the cluster in progress
+    std::vector<ClusterBackup> sorted_;  // of the clusters complete, when the selection reorders
     std::size_t failures_ = 0;
 };
 
@@ -139,6 +157,9 @@ constexpr const char* kListFooter = R"(Examples:
   tidb-backups list --region cn-zj --id MlaMfzgZ --limit 7 --offset 7
   tidb-backups list --region cn-zj --id MlaMfzgZ -o csv > backups.csv
   tidb-backups list --region cn-zj --id MlaMfzgZ -o ndjson | jq -c 'select(.State != "Success")'
+  tidb-backups list --region cn-zj --id MlaMfzgZ --state Failed --since 7d
+  tidb-backups list --region cn-zj --id MlaMfzgZ --sort-by BackupSize --reverse --limit 100
+  tidb-backups list --region cn-zj --id MlaMfzgZ -o csv --time-format iso
   tidb-backups list --region cn-zj --id MlaMfzgZ --dry-run)";
 
 }  // namespace
@@ -171,6 +192,38 @@ CLI::App* add_list_command(CLI::App& app, ListOptions& list) {
     command->add_option("--fields", list.fields, "Comma-separated fields to show, in order")
         ->type_name("F1,F2");
     command->add_flag("--no-headers", list.no_headers, "Omit the header row (table, csv, tsv)");
+    command
+        ->add_option("--state", list.states,
+                     "Only backups in this State, any case (repeatable or comma-separated: "
+                     "--state Failed,Running)")
+        ->type_name("S")
+        ->allow_extra_args(false);
+    command
+        ->add_option("--type", list.types,
+                     "Only backups of this BackupType, any case (repeatable or comma-separated)")
+        ->type_name("T")
+        ->allow_extra_args(false);
+    command
+        ->add_option("--since", list.since,
+                     "Only backups started at or after TIME: 2026-11-27, 2026-11-27T03:00 (local "
+                     "time), 2026-11-27T03:00:00Z, or an age such as 7d, 26h, 90m")
+        ->type_name("TIME");
+    command
+        ->add_option("--until", list.until,
+                     "Only backups started before TIME (same forms as --since)")
+        ->type_name("TIME");
+    command
+        ->add_option("--sort-by", list.sort_by,
+                     "Sort by FIELD (a --fields name, any case; times and size numerically); "
+                     "needs every backup before the first is written (default: API order)")
+        ->type_name("FIELD");
+    command->add_flag("--reverse", list.reverse,
+                      "Descending sort; without --sort-by, the API order reversed");
+    command
+        ->add_option("--time-format", list.time_format,
+                     "Times in csv, tsv, json and ndjson: raw (epoch seconds, as the API sends "
+                     "them) or iso (2026-11-27T03:00:00Z, UTC; 0 stays 0) (default: raw)")
+        ->type_name("raw|iso");
     command->add_flag("--utc", list.utc, "Show table times in UTC instead of the local time zone");
     command->add_flag("--dry-run", list.dry_run, "Print the signed request(s) and send nothing");
     return command;
@@ -183,31 +236,11 @@ int run_list(const Settings& settings, const ListPlan& plan, std::ostream& out, 
         return 0;
     }
 
-    std::mutex err_mutex;
     ProgressLine progress(
         err, !settings.quiet && settings.verbosity == 0 && ProgressLine::stderr_is_terminal());
-    LogSink log = [&err, &err_mutex, &progress, verbosity = settings.verbosity](
-                      int level, std::string_view line) {
-        if (level <= verbosity) {
-            std::lock_guard lock(err_mutex);
-            progress.clear();
-            err << "tidb-backups: " << sanitize_for_terminal(line) << '\n' << std::flush;
-        }
-    };
-    Sleep sleep = [cancellation](std::chrono::milliseconds delay) {
-        return cancellation == nullptr ? (std::this_thread::sleep_for(delay), true)
-                                       : cancellation->sleep_for(delay);
-    };
-    TransportOptions transport_options{settings.endpoint, settings.timeout, settings.ca_bundle,
-                                       settings.insecure, user_agent(), std::nullopt};
-    Signer signer(settings.public_key, settings.private_key);
-    RetryPolicy policy;
-    policy.retries = settings.retries;
-    PageSourceFactory sources = [&]() -> std::unique_ptr<PageSource> {
-        return std::make_unique<ApiPageSource>(make_http_transport(transport_options), signer,
-                                               policy, base_query(settings),
-                                               settings.endpoint.url(), log, sleep);
-    };
+    ApiSession session(settings, err, cancellation, [&progress] { progress.clear(); });
+    std::mutex& err_mutex = session.err_mutex();
+    PageSourceFactory sources = session.page_sources();
 
     std::unique_ptr<Renderer> renderer = make_renderer(plan.render, out);
     RenderingObserver observer(plan, *renderer, progress, err_mutex, err);
@@ -227,6 +260,7 @@ int run_list(const Settings& settings, const ListPlan& plan, std::ostream& out, 
         out.flush();  // what streamed is already out; a held-back document is dropped
         return exit_code(failure->kind);
     }
+    observer.finish();
     renderer->finish();
     if (observer.written() == 0 && plan.render.format == OutputFormat::Table && !settings.quiet) {
         err << "No backups found.\n";
@@ -251,6 +285,10 @@ int execute_list(const ListOptions& options, const GlobalOptions& global, Comman
     if (!settings) {
         return fail(context, settings.error());
     }
+    // The one place the terminal is consulted: the renderer gets plain values.
+    OutputStyle style = output_style(settings->color, probe_stdout(), context.getenv);
+    plan->render.color = style.color;
+    plan->render.width = style.width;
     context.watch_interrupts();
     return run_list(*settings, *plan, context.out, context.err, context.cancellation);
 }

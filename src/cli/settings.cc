@@ -12,6 +12,7 @@
 
 #include "cli/config_file.h"
 #include "core/pager.h"
+#include "core/time_spec.h"
 
 namespace tidb_backups {
 
@@ -145,6 +146,101 @@ std::optional<Sourced> pick(const std::optional<std::string>& flag, std::string_
     return std::nullopt;
 }
 
+// The fields --fields and --sort-by accept: the documented ones and ClusterId.
+std::vector<std::string> known_fields() {
+    std::vector<std::string> known = documented_fields();
+    known.emplace_back(kClusterIdField);
+    return known;
+}
+
+// `name` (any case) as the field is spelled, or a usage error listing the valid fields.
+Expected<std::string> field_named(std::string_view name, std::string_view flag) {
+    const std::vector<std::string> known = known_fields();
+    auto same = [&](const std::string& field) {
+        return field.size() == name.size() &&
+               std::equal(field.begin(), field.end(), name.begin(), [](char a, char b) {
+                   return std::tolower(static_cast<unsigned char>(a)) ==
+                          std::tolower(static_cast<unsigned char>(b));
+               });
+    };
+    auto match = std::find_if(known.begin(), known.end(), same);
+    if (match == known.end()) {
+        return usage(fmt::format("unknown field '{}' in {}", name, flag),
+                     fmt::format("valid fields: {}", fmt::join(known, ", ")));
+    }
+    return *match;
+}
+
+// The values of a repeatable flag that also takes comma-separated lists: "--state a,b --state c".
+Expected<std::vector<std::string>> value_list(const std::vector<std::string>& given,
+                                              std::string_view flag) {
+    std::vector<std::string> values;
+    for (const auto& text : given) {
+        std::istringstream parts(text + ",");  // so "a," ends in an empty value, not nothing
+        for (std::string part; std::getline(parts, part, ',');) {
+            auto first = part.find_first_not_of(' ');
+            if (first == std::string::npos) {
+                return usage(fmt::format("invalid value for {}: '{}' (an empty name)", flag, text));
+            }
+            values.push_back(part.substr(first, part.find_last_not_of(' ') - first + 1));
+        }
+    }
+    return values;
+}
+
+Expected<std::optional<std::int64_t>> time_point_flag(const std::optional<std::string>& text,
+                                                      std::string_view flag, std::int64_t now) {
+    if (!text) {
+        return std::optional<std::int64_t>{};
+    }
+    auto point = parse_time_point(*text, now);
+    if (!point) {
+        return usage(fmt::format("invalid value for {}: '{}'", flag, *text),
+                     "expected an ISO 8601 date or time (2026-11-27, 2026-11-27T03:00, "
+                     "2026-11-27T03:00:00Z) or an age such as 90m, 26h, 7d");
+    }
+    return std::optional<std::int64_t>(*point);
+}
+
+// --state, --type, --since, --until, --sort-by, --reverse.
+Expected<Selection> resolve_selection(const ListOptions& options, std::int64_t now) {
+    Selection selection;
+    auto states = value_list(options.states, "--state");
+    if (!states) {
+        return states.error();
+    }
+    selection.states = std::move(*states);
+    auto types = value_list(options.types, "--type");
+    if (!types) {
+        return types.error();
+    }
+    selection.types = std::move(*types);
+    auto since = time_point_flag(options.since, "--since", now);
+    if (!since) {
+        return since.error();
+    }
+    selection.since = *since;
+    auto until = time_point_flag(options.until, "--until", now);
+    if (!until) {
+        return until.error();
+    }
+    selection.until = *until;
+    if (selection.since && selection.until && *selection.since >= *selection.until) {
+        return usage(fmt::format("--since '{}' is not before --until '{}': no backup can match",
+                                 *options.since, *options.until),
+                     "--since is inclusive and --until exclusive");
+    }
+    if (options.sort_by) {
+        auto field = field_named(*options.sort_by, "--sort-by");
+        if (!field) {
+            return field.error();
+        }
+        selection.sort_by = std::move(*field);
+    }
+    selection.reverse = options.reverse;
+    return selection;
+}
+
 }  // namespace
 
 Getenv process_environment() {
@@ -173,6 +269,14 @@ Expected<Settings> resolve_settings(const GlobalOptions& flags, const Getenv& ge
         }
         settings.timeout =
             std::chrono::milliseconds(std::max<std::int64_t>(1, std::llround(seconds * 1000)));
+    }
+    if (flags.color == "auto" || flags.color == "always" || flags.color == "never") {
+        settings.color = flags.color == "always"  ? ColorMode::Always
+                         : flags.color == "never" ? ColorMode::Never
+                                                  : ColorMode::Auto;
+    } else {
+        return usage(fmt::format("invalid value for --color: '{}' (expected auto, always or never)",
+                                 flags.color));
     }
     if (flags.retries) {
         Expected<std::int64_t> retries = whole_number(*flags.retries, "--retries", 0, 10);
@@ -229,6 +333,21 @@ Expected<Settings> resolve_settings(const GlobalOptions& flags, const Getenv& ge
     }
     settings.endpoint = std::move(*endpoint);
 
+    // cpp-httplib reads no environment: the proxy conventions of curl are kept here.
+    auto first_set = [&getenv](const char* upper, const char* lower) {
+        return non_empty(getenv(upper)).value_or(non_empty(getenv(lower)).value_or(""));
+    };
+    ProxyEnvironment proxy_environment{first_set("HTTPS_PROXY", "https_proxy"),
+                                       first_set("HTTP_PROXY", "http_proxy"),
+                                       first_set("NO_PROXY", "no_proxy")};
+    Expected<std::optional<Proxy>> proxy =
+        choose_proxy(settings.endpoint.scheme, settings.endpoint.host, settings.endpoint.port,
+                     non_empty(flags.proxy), proxy_environment);
+    if (!proxy) {
+        return proxy.error();
+    }
+    settings.proxy = std::move(*proxy);
+
     auto public_key =
         pick(std::nullopt, "", getenv, "SIGCALCLOUD_PUBLIC_KEY", *profile, "public_key", name);
     auto private_key =
@@ -250,7 +369,8 @@ Expected<Settings> resolve_settings(const GlobalOptions& flags, const Getenv& ge
 }
 
 Expected<ListPlan> resolve_list_plan(const ListOptions& options,
-                                     const std::function<std::string()>& stdin_reader) {
+                                     const std::function<std::string()>& stdin_reader,
+                                     std::optional<std::int64_t> now) {
     ListPlan plan;
     if (options.limit) {
         auto limit = whole_number(*options.limit, "--limit", 1, INT64_MAX / 2);
@@ -288,7 +408,22 @@ Expected<ListPlan> resolve_list_plan(const ListOptions& options,
     plan.render.format = *format;
     plan.render.headers = !options.no_headers;
     plan.render.utc = options.utc;
+    auto time_format = parse_time_format(options.time_format);
+    if (!time_format) {
+        return usage(fmt::format("invalid value for --time-format: '{}' (expected one of {})",
+                                 options.time_format, fmt::join(time_format_names(), ", ")));
+    }
+    plan.render.time_format = *time_format;
     plan.dry_run = options.dry_run;
+    auto selection =
+        resolve_selection(options, now ? *now
+                                       : std::chrono::duration_cast<std::chrono::seconds>(
+                                             std::chrono::system_clock::now().time_since_epoch())
+                                             .count());
+    if (!selection) {
+        return selection.error();
+    }
+    plan.selection = std::move(*selection);
 
     plan.cluster_ids = options.ids;
     if (options.ids_from) {
@@ -328,27 +463,17 @@ Expected<ListPlan> resolve_list_plan(const ListOptions& options,
     plan.render.cluster_column = plan.cluster_ids.size() > 1;
 
     if (options.fields) {
-        std::vector<std::string> known = documented_fields();
-        known.emplace_back(kClusterIdField);
         std::istringstream parts(*options.fields);
         for (std::string part; std::getline(parts, part, ',');) {
-            auto same = [&](const std::string& name) {
-                return name.size() == part.size() &&
-                       std::equal(name.begin(), name.end(), part.begin(), [](char a, char b) {
-                           return std::tolower(static_cast<unsigned char>(a)) ==
-                                  std::tolower(static_cast<unsigned char>(b));
-                       });
-            };
-            auto match = std::find_if(known.begin(), known.end(), same);
-            if (match == known.end()) {
-                return usage(fmt::format("unknown field '{}' in --fields", part),
-                             fmt::format("valid fields: {}", fmt::join(known, ", ")));
+            auto field = field_named(part, "--fields");
+            if (!field) {
+                return field.error();
             }
-            plan.render.fields.push_back(*match);
+            plan.render.fields.push_back(std::move(*field));
         }
         if (plan.render.fields.empty()) {
             return usage("--fields is empty",
-                         fmt::format("valid fields: {}", fmt::join(known, ", ")));
+                         fmt::format("valid fields: {}", fmt::join(known_fields(), ", ")));
         }
     }
     return plan;

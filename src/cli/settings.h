@@ -11,7 +11,9 @@
 
 #include "core/endpoint.h"
 #include "core/error.h"
+#include "core/proxy.h"
 #include "core/secret.h"
+#include "core/selection.h"
 #include "render/renderer.h"
 
 namespace tidb_backups {
@@ -28,12 +30,17 @@ struct GlobalOptions {
     std::optional<std::string> endpoint;
     std::optional<std::string> project_id;
     std::optional<std::string> ca_bundle;
+    std::optional<std::string> proxy;    // http://[user:password@]host:port
     std::optional<std::string> timeout;  // seconds, validated in resolve_settings
     std::optional<std::string> retries;
     bool insecure = false;
     int verbosity = 0;
     bool quiet = false;
+    std::string color = "auto";  // auto, always, never; validated in resolve_settings
 };
+
+// --color: whether output for people may be coloured (see cli/terminal.h for the decision).
+enum class ColorMode { Auto, Always, Never };
 
 // `list` options as typed; validated by resolve_list_options.
 struct ListOptions {
@@ -48,6 +55,13 @@ struct ListOptions {
     bool no_headers = false;
     bool utc = false;
     bool dry_run = false;
+    std::vector<std::string> states;  // --state, repeatable, each maybe a comma-separated list
+    std::vector<std::string> types;   // --type, the same
+    std::optional<std::string> since;
+    std::optional<std::string> until;
+    std::optional<std::string> sort_by;
+    bool reverse = false;
+    std::string time_format = "raw";
 };
 
 struct Settings {
@@ -60,8 +74,10 @@ struct Settings {
     int retries = 3;
     std::string ca_bundle;
     bool insecure = false;
+    std::optional<Proxy> proxy;  // from --proxy or HTTPS_PROXY / HTTP_PROXY, unless NO_PROXY
     int verbosity = 0;
     bool quiet = false;
+    ColorMode color = ColorMode::Auto;
     std::string profile;                // the profile in use ("default" unless chosen)
     std::string config_path;            // the config file consulted, if any
     std::vector<std::string> warnings;  // to show on stderr before any request
@@ -73,7 +89,8 @@ struct ListPlan {
     std::int64_t offset = 0;
     std::int64_t page_size = 30;
     int concurrency = 8;
-    RenderOptions render;
+    RenderOptions render;  // color and width are left for the caller to decide from the terminal
+    Selection selection;   // applied to the backups after paging
     bool dry_run = false;
 };
 
@@ -84,8 +101,10 @@ inline constexpr const char* kDefaultEndpoint = "https://api.sigcalcloud.com";
 // missing region; configuration errors (exit 6) for the file, the profile and credentials.
 Expected<Settings> resolve_settings(const GlobalOptions& flags, const Getenv& getenv);
 
-// Checks the list flags and reads --ids-from; `stdin_reader` supplies "-".
+// Checks the list flags and reads --ids-from; `stdin_reader` supplies "-". Ages in --since and
+// --until count back from `now` (epoch seconds; the clock when not given).
 Expected<ListPlan> resolve_list_plan(const ListOptions& options,
-                                     const std::function<std::string()>& stdin_reader);
+                                     const std::function<std::string()>& stdin_reader,
+                                     std::optional<std::int64_t> now = std::nullopt);
 
 }  // namespace tidb_backups

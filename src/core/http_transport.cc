@@ -6,6 +6,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 
 #include <fmt/format.h>
 #include <openssl/x509.h>
@@ -94,7 +97,7 @@ class HttpTransport final : public Transport {
             body.append(data, length);
             return true;
         };
-        httplib::Result result = client_.send(request);
+        httplib::Result result = send_within_deadline(request);
         if (too_large) {
             return make_error(
                 ErrorKind::Response,
@@ -105,6 +108,16 @@ class HttpTransport final : public Transport {
         if (!result) {
             if (aborted_) {
                 return make_error(ErrorKind::Interrupted, "interrupted");
+            }
+            if (overran_) {
+                Error failure = make_error(
+                    ErrorKind::Network,
+                    fmt::format("no complete response from {} within {:g}s",
+                                options_.endpoint.origin(),
+                                std::chrono::duration<double>(options_.timeout).count()),
+                    "the server or a proxy is slow or hanging; raise --timeout or try later");
+                failure.retryable = true;
+                return failure;
             }
             return describe_failure(result.error(), Clock::now() - started);
         }
@@ -120,7 +133,56 @@ class HttpTransport final : public Transport {
         client_.stop();
     }
 
+    ~HttpTransport() override {
+        {
+            std::lock_guard lock(watch_mutex_);
+            watch_stop_ = true;
+        }
+        watch_wake_.notify_all();
+        if (watchdog_.joinable()) {
+            watchdog_.join();
+        }
+    }
+
   private:
+    // cpp-httplib's timeouts bound each read, not the attempt: a peer that trickles bytes, or
+    // a proxy that answers CONNECT and then waits, could hold a request for ever. A watchdog
+    // cuts any attempt that outlives twice --timeout (connect, then read).
+    httplib::Result send_within_deadline(const httplib::Request& request) {
+        {
+            std::lock_guard lock(watch_mutex_);
+            deadline_ = Clock::now() + 2 * options_.timeout;
+            in_flight_ = true;
+            overran_ = false;
+            if (!watchdog_.joinable()) {
+                watchdog_ = std::thread([this] { watch(); });
+            }
+        }
+        watch_wake_.notify_all();
+        httplib::Result result = client_.send(request);
+        {
+            std::lock_guard lock(watch_mutex_);
+            in_flight_ = false;
+        }
+        return result;
+    }
+
+    void watch() {
+        std::unique_lock lock(watch_mutex_);
+        while (!watch_stop_) {
+            if (!in_flight_) {
+                watch_wake_.wait(lock);
+                continue;
+            }
+            if (watch_wake_.wait_until(lock, deadline_) == std::cv_status::timeout && in_flight_ &&
+                Clock::now() >= deadline_) {
+                overran_ = true;
+                in_flight_ = false;
+                client_.stop();
+            }
+        }
+    }
+
     Error describe_failure(httplib::Error error, Clock::duration elapsed) {
         const std::string where = options_.endpoint.origin();
         const double limit = std::chrono::duration<double>(options_.timeout).count();
@@ -197,6 +259,14 @@ class HttpTransport final : public Transport {
     TransportOptions options_;
     httplib::Client client_;
     std::atomic<bool> aborted_{false};
+
+    std::mutex watch_mutex_;
+    std::condition_variable watch_wake_;
+    std::thread watchdog_;
+    Clock::time_point deadline_{};
+    bool in_flight_ = false;
+    bool watch_stop_ = false;
+    std::atomic<bool> overran_{false};
 };
 
 }  // namespace

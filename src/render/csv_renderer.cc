@@ -46,6 +46,7 @@ DelimitedRenderer::DelimitedRenderer(const RenderOptions& options, std::ostream&
     : out_(out),
       csv_(options.format == OutputFormat::Csv),
       header_pending_(options.headers),
+      time_format_(options.time_format),
       fields_(effective_fields(options)) {}
 
 void DelimitedRenderer::write_header_once() {
@@ -74,13 +75,19 @@ void DelimitedRenderer::add(const BackupRow& row) {
     std::vector<std::string> values;
     values.reserve(fields_.size());
     for (const auto& field : fields_) {
-        values.push_back(field == kClusterIdField ? std::string(row.cluster_id)
-                                                  : field_text(row.backup, field));
+        if (field == kClusterIdField) {
+            values.emplace_back(row.cluster_id);
+        } else if (auto time = formatted_time(row.backup, field, time_format_)) {
+            values.push_back(std::move(*time));
+        } else {
+            values.push_back(field_text(row.backup, field));
+        }
     }
     write_line(values);
 }
 
 void DelimitedRenderer::finish() {
+    write_header_once();  // no rows (nothing matched): still a valid document, the header alone
     out_.flush();
 }
 

@@ -23,6 +23,7 @@ class DelimitedRenderer final : public Renderer {
     std::ostream& out_;
     bool csv_;
     bool header_pending_;
+    TimeFormat time_format_;
     std::vector<std::string> fields_;
 };
 

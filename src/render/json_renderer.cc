@@ -15,6 +15,22 @@ JsonRenderer::JsonRenderer(const RenderOptions& options, std::ostream& out)
     : options_(options), out_(out), array_(options.format == OutputFormat::Json) {}
 
 BackupObject JsonRenderer::shape(const BackupRow& row) const {
+    BackupObject shaped = select(row);
+    if (options_.time_format != TimeFormat::Raw && shaped.is_object()) {
+        for (const char* field : {"BackupStartTime", "BackupEndTime"}) {
+            auto it = shaped.find(field);
+            if (it == shaped.end()) {
+                continue;
+            }
+            if (auto time = formatted_time(shaped, field, options_.time_format)) {
+                *it = std::move(*time);
+            }
+        }
+    }
+    return shaped;
+}
+
+BackupObject JsonRenderer::select(const BackupRow& row) const {
     if (options_.fields.empty() && !options_.cluster_column) {
         return row.backup;
     }

@@ -16,7 +16,10 @@ class JsonRenderer final : public Renderer {
     bool streams() const override { return !array_; }
 
   private:
+    // The object written for `row`: select(), then the times in the chosen format.
     BackupObject shape(const BackupRow& row) const;
+    // The API's object, or the chosen fields of it (ClusterId first with several clusters).
+    BackupObject select(const BackupRow& row) const;
 
     RenderOptions options_;
     std::ostream& out_;

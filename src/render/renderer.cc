@@ -5,6 +5,7 @@
 #include "render/csv_renderer.h"
 #include "render/json_renderer.h"
 #include "render/table_renderer.h"
+#include "render/text.h"
 
 namespace tidb_backups {
 
@@ -24,6 +25,33 @@ std::optional<OutputFormat> parse_output_format(std::string_view name) {
         }
     }
     return std::nullopt;
+}
+
+const std::vector<std::string>& time_format_names() {
+    static const std::vector<std::string> names = {"raw", "iso"};
+    return names;
+}
+
+std::optional<TimeFormat> parse_time_format(std::string_view name) {
+    if (name == "raw") {
+        return TimeFormat::Raw;
+    }
+    if (name == "iso") {
+        return TimeFormat::Iso;
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> formatted_time(const BackupObject& backup, std::string_view field,
+                                          TimeFormat format) {
+    if (format != TimeFormat::Iso || (field != "BackupStartTime" && field != "BackupEndTime")) {
+        return std::nullopt;
+    }
+    auto seconds = field_integer(backup, field);
+    if (!seconds || *seconds <= 0) {
+        return std::nullopt;
+    }
+    return iso_time_utc(*seconds);
 }
 
 std::vector<std::string> effective_fields(const RenderOptions& options) {

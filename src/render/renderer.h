@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/backup.h"
+#include "core/selection.h"
 
 namespace tidb_backups {
 
@@ -19,8 +20,12 @@ enum class OutputFormat { Table, Json, Ndjson, Csv, Tsv };
 std::optional<OutputFormat> parse_output_format(std::string_view name);
 const std::vector<std::string>& output_format_names();
 
-// The extra field a backup gains when several clusters are listed.
-inline constexpr std::string_view kClusterIdField = "ClusterId";
+// How csv, tsv, json and ndjson write BackupStartTime and BackupEndTime: as the API sent them
+// (epoch seconds) or as ISO 8601 in UTC ("2026-11-27T03:00:00Z"; 0, meaning none, stays 0).
+enum class TimeFormat { Raw, Iso };
+
+std::optional<TimeFormat> parse_time_format(std::string_view name);
+const std::vector<std::string>& time_format_names();
 
 struct RenderOptions {
     OutputFormat format = OutputFormat::Table;
@@ -28,6 +33,10 @@ struct RenderOptions {
     bool headers = true;              // header row of table, csv and tsv
     bool utc = false;                 // table times in UTC instead of the local zone
     bool cluster_column = false;      // several clusters: ClusterId comes first
+    TimeFormat time_format = TimeFormat::Raw;  // csv, tsv, json, ndjson (the table is human)
+    // The table only; decided by the caller from the terminal, --color and the environment.
+    bool color = false;  // State in colour (ANSI SGR): Success green, Failed red, else yellow
+    int width = 0;       // fit lines to this many columns by shortening free text; 0: no limit
 };
 
 // One backup and the cluster it belongs to.
@@ -47,6 +56,12 @@ class Renderer {
 };
 
 std::unique_ptr<Renderer> make_renderer(const RenderOptions& options, std::ostream& out);
+
+// What csv, tsv, json and ndjson write instead of the API's value of `field`: the ISO 8601 form
+// of BackupStartTime or BackupEndTime with TimeFormat::Iso; nullopt (the value as sent) for
+// other fields, the raw format, 0 (no time yet) and values that are not epoch seconds.
+std::optional<std::string> formatted_time(const BackupObject& backup, std::string_view field,
+                                          TimeFormat format);
 
 // The columns a renderer shows: `options.fields` if given, else the documented fields, with
 // ClusterId first when there are several clusters and it was not named.

@@ -1,6 +1,8 @@
 #include "render/table_renderer.h"
 
 #include <algorithm>
+#include <cctype>
+#include <optional>
 
 #include "render/text.h"
 
@@ -10,6 +12,41 @@ namespace {
 
 constexpr std::string_view kDurationColumn = "Duration";
 constexpr std::string_view kColumnGap = "  ";
+// A shortened column keeps at least this many columns: two characters and the "…".
+constexpr std::size_t kShortestCut = 3;
+
+// ANSI SGR: green, red, yellow, and back to normal.
+constexpr std::string_view kGreen = "\x1b[32m";
+constexpr std::string_view kRed = "\x1b[31m";
+constexpr std::string_view kYellow = "\x1b[33m";
+constexpr std::string_view kReset = "\x1b[0m";
+
+bool same_ignoring_case(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) ==
+                      std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
+// `shown` (the state, perhaps shortened) in the colour of `state`: Success green, Failed red,
+// anything else (Running, Backing, ...) yellow as still in progress or unusual.
+std::string coloured_state(std::string_view state, std::string_view shown) {
+    if (state.empty()) {
+        return std::string(shown);
+    }
+    std::string_view colour = same_ignoring_case(state, "Success")  ? kGreen
+                              : same_ignoring_case(state, "Failed") ? kRed
+                                                                    : kYellow;
+    std::string text(colour);
+    text += shown;
+    text += kReset;
+    return text;
+}
+
+bool is_free_text(std::string_view field) {
+    return field != "BackupId" && field != kClusterIdField && field != "BackupStartTime" &&
+           field != "BackupEndTime" && field != "BackupSize" && field != kDurationColumn;
+}
 
 std::string header_for(std::string_view field) {
     if (field == "BackupId")
@@ -50,7 +87,7 @@ TableRenderer::TableRenderer(const RenderOptions& options, std::ostream& out)
     }
     for (auto& field : fields) {
         bool right = field == "BackupSize" || field == kDurationColumn;
-        columns_.push_back({field, header_for(field), right});
+        columns_.push_back({field, header_for(field), right, is_free_text(field)});
     }
 }
 
@@ -91,11 +128,7 @@ void TableRenderer::add(const BackupRow& row) {
     rows_.push_back(std::move(cells));
 }
 
-void TableRenderer::finish() {
-    if (rows_.empty()) {
-        out_.flush();
-        return;
-    }
+std::vector<std::size_t> TableRenderer::column_widths() const {
     std::vector<std::size_t> widths(columns_.size(), 0);
     if (options_.headers) {
         for (std::size_t c = 0; c < columns_.size(); ++c) {
@@ -107,36 +140,76 @@ void TableRenderer::finish() {
             widths[c] = std::max(widths[c], display_width(cells[c]));
         }
     }
-    auto write_line = [&](const std::vector<std::string>& cells) {
-        std::string line;
-        for (std::size_t c = 0; c < cells.size(); ++c) {
-            std::size_t padding = widths[c] - display_width(cells[c]);
-            bool last = c + 1 == cells.size();
-            if (c > 0) {
-                line += kColumnGap;
-            }
-            if (columns_[c].right_aligned) {
-                line.append(padding, ' ');
-                line += cells[c];
-            } else {
-                line += cells[c];
-                if (!last) {
-                    line.append(padding, ' ');
-                }
+    if (options_.width <= 0) {
+        return widths;
+    }
+    std::size_t total = kColumnGap.size() * (columns_.size() - 1);
+    for (std::size_t width : widths) {
+        total += width;
+    }
+    // One column at a time, always the widest free-text one, so a long name gives way before a
+    // short state does; ids, times, sizes and durations are never cut.
+    const auto limit = static_cast<std::size_t>(options_.width);
+    while (total > limit) {
+        std::optional<std::size_t> widest;
+        for (std::size_t c = 0; c < columns_.size(); ++c) {
+            if (columns_[c].free_text && widths[c] > kShortestCut &&
+                (!widest || widths[c] > widths[*widest])) {
+                widest = c;
             }
         }
-        line.push_back('\n');
-        out_ << line;
-    };
+        if (!widest) {
+            break;  // nothing left to shorten: the terminal wraps the rest
+        }
+        --widths[*widest];
+        --total;
+    }
+    return widths;
+}
+
+void TableRenderer::write_line(const std::vector<std::string>& cells,
+                               const std::vector<std::size_t>& widths, bool header) {
+    std::string line;
+    for (std::size_t c = 0; c < cells.size(); ++c) {
+        const Column& column = columns_[c];
+        // Widths and cuts are worked out on the plain text; colour is wrapped around it last.
+        std::string text = truncate_to_width(cells[c], widths[c]);
+        std::size_t padding = widths[c] - std::min(widths[c], display_width(text));
+        if (!header && options_.color && column.field == "State") {
+            text = coloured_state(cells[c], text);
+        }
+        if (c > 0) {
+            line += kColumnGap;
+        }
+        if (column.right_aligned) {
+            line.append(padding, ' ');
+            line += text;
+        } else {
+            line += text;
+            if (c + 1 < cells.size()) {
+                line.append(padding, ' ');
+            }
+        }
+    }
+    line.push_back('\n');
+    out_ << line;
+}
+
+void TableRenderer::finish() {
+    if (rows_.empty()) {
+        out_.flush();
+        return;
+    }
+    std::vector<std::size_t> widths = column_widths();
     if (options_.headers) {
         std::vector<std::string> headers;
         for (const auto& column : columns_) {
             headers.push_back(column.header);
         }
-        write_line(headers);
+        write_line(headers, widths, true);
     }
     for (const auto& cells : rows_) {
-        write_line(cells);
+        write_line(cells, widths, false);
     }
     rows_.clear();
     out_.flush();

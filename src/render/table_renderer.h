@@ -1,5 +1,6 @@
 // The human table: aligned columns under a header, local times, sizes in MiB/GiB, a duration
-// column, and every server string sanitised so it cannot rewrite the terminal.
+// column, and every server string sanitised so it cannot rewrite the terminal. With a width it
+// shortens free text (never ids, times, sizes, durations) to fit; with colour it colours State.
 #pragma once
 
 #include <string>
@@ -21,9 +22,14 @@ class TableRenderer final : public Renderer {
         std::string field;  // API field, ClusterId, or "Duration"
         std::string header;
         bool right_aligned;
+        bool free_text;  // may be shortened to fit the width: not an id, time, size or duration
     };
 
     std::string cell(const Column& column, const BackupRow& row) const;
+    // Column widths: the widest cell (and header), then narrowed to fit options_.width.
+    std::vector<std::size_t> column_widths() const;
+    void write_line(const std::vector<std::string>& cells, const std::vector<std::size_t>& widths,
+                    bool header);
 
     RenderOptions options_;
     std::ostream& out_;

@@ -1,6 +1,7 @@
 #include "render/text.h"
 
 #include "core/time_spec.h"
+#include "core/utf8.h"
 
 #include <ctime>
 
@@ -10,48 +11,7 @@ namespace tidb_backups {
 
 namespace {
 
-constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
-
-// Decodes one UTF-8 sequence at text[i]; returns its length, or 0 when it is invalid.
-std::size_t decode_utf8(std::string_view text, std::size_t i, char32_t& code_point) {
-    auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-    unsigned char lead = byte(i);
-    std::size_t length = 0;
-    char32_t minimum = 0;
-    if (lead < 0x80) {
-        code_point = lead;
-        return 1;
-    }
-    if ((lead & 0xE0) == 0xC0) {
-        length = 2;
-        code_point = lead & 0x1F;
-        minimum = 0x80;
-    } else if ((lead & 0xF0) == 0xE0) {
-        length = 3;
-        code_point = lead & 0x0F;
-        minimum = 0x800;
-    } else if ((lead & 0xF8) == 0xF0) {
-        length = 4;
-        code_point = lead & 0x07;
-        minimum = 0x10000;
-    } else {
-        return 0;
-    }
-    if (i + length > text.size()) {
-        return 0;
-    }
-    for (std::size_t k = 1; k < length; ++k) {
-        if ((byte(i + k) & 0xC0) != 0x80) {
-            return 0;
-        }
-        code_point = (code_point << 6) | (byte(i + k) & 0x3F);
-    }
-    bool surrogate = code_point >= 0xD800 && code_point <= 0xDFFF;
-    if (code_point < minimum || code_point > 0x10FFFF || surrogate) {
-        return 0;
-    }
-    return length;
-}
+constexpr std::string_view kReplacement = kReplacementCharacter;
 
 bool is_control(char32_t c) {
     return c < 0x20 || (c >= 0x7F && c <= 0x9F);
@@ -167,6 +127,19 @@ std::string human_time(std::int64_t epoch_seconds, bool utc) {
     return written == 0 ? std::to_string(epoch_seconds) : std::string(buffer, written);
 }
 
-std::string human_duration(std::int64_t seconds) { return seconds < 0 ? "-" : format_age(seconds); }
+std::string iso_time_utc(std::int64_t epoch_seconds) {
+    std::time_t time = static_cast<std::time_t>(epoch_seconds);
+    std::tm parts{};
+    if (gmtime_r(&time, &parts) == nullptr) {
+        return std::to_string(epoch_seconds);
+    }
+    char buffer[48];
+    std::size_t written = std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &parts);
+    return written == 0 ? std::to_string(epoch_seconds) : std::string(buffer, written);
+}
+
+std::string human_duration(std::int64_t seconds) {
+    return seconds < 0 ? "-" : format_age(seconds);
+}
 
 }  // namespace tidb_backups

@@ -25,6 +25,9 @@ std::string human_size_mb(std::int64_t megabytes);
 // "2026-11-27 03:00" in the local time zone (TZ honoured) or UTC.
 std::string human_time(std::int64_t epoch_seconds, bool utc);
 
+// "2026-11-27T03:00:00Z": ISO 8601 in UTC, for --time-format iso.
+std::string iso_time_utc(std::int64_t epoch_seconds);
+
 // "45s", "12m05s", "1h02m", "3d04h".
 std::string human_duration(std::int64_t seconds);
 

@@ -275,3 +275,129 @@ TEST_CASE("option --ids-from reads ids, skipping blanks and comments, from a fil
     REQUIRE(piped);
     CHECK(piped->cluster_ids == std::vector<std::string>{"one", "two"});
 }
+
+TEST_CASE("list plan: --state and --type are repeatable and take comma lists",
+          "[settings][list][selection]") {
+    ListOptions options;
+    options.ids = {"x"};
+    options.states = {"Failed,running", " Backing "};
+    options.types = {"manual"};
+    auto plan = resolve_list_plan(options, [] { return std::string(); });
+    REQUIRE(plan);
+    CHECK(plan->selection.states == std::vector<std::string>{"Failed", "running", "Backing"});
+    CHECK(plan->selection.types == std::vector<std::string>{"manual"});
+    CHECK_FALSE(plan->selection.reorders());
+}
+
+TEST_CASE("list plan: --since and --until take ISO times and ages before now",
+          "[settings][list][selection]") {
+    ListOptions options;
+    options.ids = {"x"};
+    options.since = "7d";
+    options.until = "2025-11-27T03:00:00Z";
+    auto plan = resolve_list_plan(
+        options, [] { return std::string(); }, 1764212400 + 3600);
+    REQUIRE(plan);
+    CHECK(plan->selection.since == 1764212400 + 3600 - 7 * 86400);
+    CHECK(plan->selection.until == 1764212400);
+}
+
+TEST_CASE("list plan: --sort-by names a field in any case, --reverse and --time-format",
+          "[settings][list][selection]") {
+    ListOptions options;
+    options.ids = {"x"};
+    options.sort_by = "backupsize";
+    options.reverse = true;
+    options.time_format = "iso";
+    auto plan = resolve_list_plan(options, [] { return std::string(); });
+    REQUIRE(plan);
+    CHECK(plan->selection.sort_by == "BackupSize");
+    CHECK(plan->selection.reverse);
+    CHECK(plan->selection.reorders());
+    CHECK(plan->render.time_format == TimeFormat::Iso);
+
+    options.sort_by = "CLUSTERID";
+    auto by_cluster = resolve_list_plan(options, [] { return std::string(); });
+    REQUIRE(by_cluster);
+    CHECK(by_cluster->selection.sort_by == "ClusterId");
+
+    ListOptions defaults;
+    defaults.ids = {"x"};
+    auto plain = resolve_list_plan(defaults, [] { return std::string(); });
+    REQUIRE(plain);
+    CHECK(plain->render.time_format == TimeFormat::Raw);
+    CHECK_FALSE(plain->selection.sort_by);
+    CHECK_FALSE(plain->render.color);  // decided later, from the terminal
+    CHECK(plain->render.width == 0);
+}
+
+TEST_CASE("list plan: bad selection flags are usage errors naming the flag",
+          "[settings][list][selection]") {
+    struct Case {
+        const char* flag;
+        std::function<void(ListOptions&)> change;
+    };
+    std::vector<Case> bad = {
+        {"--since", [](ListOptions& o) { o.since = "yesterday"; }},
+        {"--since", [](ListOptions& o) { o.since = "2025-13-01"; }},
+        {"--until", [](ListOptions& o) { o.until = "30"; }},
+        {"--until", [](ListOptions& o) { o.until = ""; }},
+        {"--since",
+         [](ListOptions& o) {
+             o.since = "2025-11-28";
+             o.until = "2025-11-27";
+         }},
+        {"--since",
+         [](ListOptions& o) {
+             o.since = "2025-11-27T00:00:00Z";
+             o.until = "2025-11-27T00:00:00Z";
+         }},
+        {"--sort-by", [](ListOptions& o) { o.sort_by = "Size"; }},
+        {"--sort-by", [](ListOptions& o) { o.sort_by = "Duration"; }},
+        {"--state", [](ListOptions& o) { o.states = {""}; }},
+        {"--state", [](ListOptions& o) { o.states = {"Failed,"}; }},
+        {"--type", [](ListOptions& o) { o.types = {"Manual,,Automatic"}; }},
+        {"--time-format", [](ListOptions& o) { o.time_format = "ISO"; }},
+    };
+    for (const auto& c : bad) {
+        ListOptions changed;
+        changed.ids = {"x"};
+        c.change(changed);
+        auto result = resolve_list_plan(
+            changed, [] { return std::string(); }, 1764212400);
+        REQUIRE_FALSE(result);
+        INFO(result.error().message);
+        CHECK(result.error().kind == ErrorKind::Usage);
+        CHECK(result.error().message.find(c.flag) != std::string::npos);
+    }
+    ListOptions unknown;
+    unknown.ids = {"x"};
+    unknown.sort_by = "Nope";
+    auto result = resolve_list_plan(unknown, [] { return std::string(); });
+    REQUIRE_FALSE(result);
+    CHECK(result.error().hint.find("BackupSize") != std::string::npos);
+    CHECK(result.error().hint.find("ClusterId") != std::string::npos);
+}
+
+TEST_CASE("option --color takes auto, always or never", "[settings][table]") {
+    auto env = fake_env({{"SIGCALCLOUD_REGION", "r"},
+                         {"SIGCALCLOUD_PUBLIC_KEY", "p"},
+                         {"SIGCALCLOUD_PRIVATE_KEY", "k"},
+                         {"HOME", "/nonexistent"}});
+    GlobalOptions flags;
+    auto defaults = resolve_settings(flags, env);
+    REQUIRE(defaults);
+    CHECK(defaults->color == ColorMode::Auto);
+    flags.color = "always";
+    CHECK(resolve_settings(flags, env)->color == ColorMode::Always);
+    flags.color = "never";
+    CHECK(resolve_settings(flags, env)->color == ColorMode::Never);
+    for (const char* bad : {"yes", "ALWAYS", "", "auto "}) {
+        INFO(bad);
+        flags.color = bad;
+        auto result = resolve_settings(flags, env);
+        REQUIRE_FALSE(result);
+        CHECK(result.error().kind == ErrorKind::Usage);
+        CHECK(result.error().message.find("--color") != std::string::npos);
+    }
+}

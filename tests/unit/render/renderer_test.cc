@@ -167,3 +167,75 @@ TEST_CASE("table replaces control characters from the server", "[render][table]"
 TEST_CASE("an empty table writes nothing", "[render][table]") {
     CHECK(render(RenderOptions{}, {}).empty());
 }
+
+TEST_CASE("time format iso writes start and end times as UTC ISO 8601 in csv, tsv and json",
+          "[render][selection]") {
+    auto backups = sample();  // bk-2 is still running: BackupEndTime 0
+    RenderOptions csv;
+    csv.format = OutputFormat::Csv;
+    csv.time_format = TimeFormat::Iso;
+    auto lines = lines_of(render(csv, backups));
+    REQUIRE(lines.size() == 3);
+    CHECK(lines[1] == "bk-1,2025-11-27T03:00:00Z,2025-11-27T03:30:00Z,2048,Success,Automatic");
+    CHECK(lines[2] == "bk-2,2025-11-26T03:00:00Z,0,512,Running,Manual");
+
+    RenderOptions tsv = csv;
+    tsv.format = OutputFormat::Tsv;
+    CHECK(lines_of(render(tsv, backups))[1].rfind("bk-1\t2025-11-27T03:00:00Z\t", 0) == 0);
+
+    RenderOptions json;
+    json.format = OutputFormat::Json;
+    json.time_format = TimeFormat::Iso;
+    auto parsed = BackupObject::parse(render(json, backups));
+    CHECK(parsed[0]["BackupStartTime"] == "2025-11-27T03:00:00Z");
+    CHECK(parsed[0]["BackupEndTime"] == "2025-11-27T03:30:00Z");
+    CHECK(parsed[1]["BackupEndTime"] == 0);  // no end yet: kept as the API sent it
+    CHECK(parsed[0]["BackupName"] == backups[0]["BackupName"]);  // everything else untouched
+    CHECK(parsed[1]["Zone"]["z"] == 1);
+    CHECK(parsed[0].begin().key() == "BackupId");
+
+    json.format = OutputFormat::Ndjson;
+    json.fields = {"BackupEndTime", "BackupId"};
+    auto first = BackupObject::parse(lines_of(render(json, backups))[0]);
+    CHECK(first.dump() == R"({"BackupEndTime":"2025-11-27T03:30:00Z","BackupId":"bk-1"})");
+}
+
+TEST_CASE("time format raw is the default and keeps epoch seconds", "[render][selection]") {
+    RenderOptions json;
+    json.format = OutputFormat::Json;
+    CHECK(json.time_format == TimeFormat::Raw);
+    CHECK(BackupObject::parse(render(json, sample()))[0]["BackupStartTime"] == 1764212400);
+}
+
+TEST_CASE("time format iso keeps what is not epoch seconds as it is", "[render][selection]") {
+    BackupObject odd = BackupObject::object();
+    odd["BackupId"] = "bk-odd";
+    odd["BackupStartTime"] = "1764212400";  // digits in a string: still a time
+    odd["BackupEndTime"] = "later";
+    BackupObject minus = BackupObject::object();
+    minus["BackupId"] = "bk-minus";
+    minus["BackupStartTime"] = -5;
+    RenderOptions csv;
+    csv.format = OutputFormat::Csv;
+    csv.time_format = TimeFormat::Iso;
+    csv.fields = {"BackupId", "BackupStartTime", "BackupEndTime"};
+    auto lines = lines_of(render(csv, {odd, minus}));
+    REQUIRE(lines.size() == 3);
+    CHECK(lines[1] == "bk-odd,2025-11-27T03:00:00Z,later");
+    CHECK(lines[2] == "bk-minus,-5,");
+    CHECK(parse_time_format("iso") == TimeFormat::Iso);
+    CHECK_FALSE(parse_time_format("ISO8601"));
+}
+
+TEST_CASE("csv and tsv without rows are the header alone", "[render][csv]") {
+    RenderOptions csv;
+    csv.format = OutputFormat::Csv;
+    CHECK(render(csv, {}) ==
+          "BackupId,BackupStartTime,BackupEndTime,BackupSize,State,BackupType\n");
+    csv.headers = false;
+    CHECK(render(csv, {}).empty());
+    RenderOptions tsv;
+    tsv.format = OutputFormat::Tsv;
+    tsv.fields = {"State"};
+    CHECK(render(tsv, {}) == "State\n");
+}

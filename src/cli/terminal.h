@@ -1,0 +1,33 @@
+// What the tool asks of the terminal its data goes to, in one place: whether stdout is one, how
+// wide it is, and whether to colour (--color, NO_COLOR, CLICOLOR_FORCE, TERM=dumb). Renderers get
+// the answers as plain values and never look at the terminal themselves.
+#pragma once
+
+#include "cli/settings.h"
+
+namespace tidb_backups {
+
+// What the process found out about stdout.
+struct TerminalFacts {
+    bool is_terminal = false;
+    int columns = 0;  // the terminal's width (TIOCGWINSZ); 0 when unknown
+};
+
+// Asks the real stdout (file descriptor 1).
+TerminalFacts probe_stdout();
+
+// How output for people is styled.
+struct OutputStyle {
+    bool color = false;
+    int width = 0;  // columns to fit into; 0: no limit
+};
+
+// The decision, from the facts and the environment alone (so tests need no terminal):
+// - colour: --color never: no; --color always: yes; auto: not with NO_COLOR set (non-empty),
+//   yes with CLICOLOR_FORCE set and not "0", else only when stdout is a terminal and TERM is
+//   not "dumb";
+// - width: only when stdout is a terminal: COLUMNS when it is a positive number, else the
+//   terminal's own width. A pipe or file gets every character.
+OutputStyle output_style(ColorMode mode, const TerminalFacts& stdout_facts, const Getenv& getenv);
+
+}  // namespace tidb_backups

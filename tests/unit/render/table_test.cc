@@ -1,0 +1,227 @@
+// The table for people at a terminal: colour of State, fitting a width by shortening free text
+// only, and alignment measured in display columns (wide characters, colour codes).
+#include <catch2/catch.hpp>
+
+#include <regex>
+#include <sstream>
+
+#include "render/renderer.h"
+#include "render/text.h"
+
+using namespace tidb_backups;
+
+namespace {
+
+constexpr const char* kGreen = "\x1b[32m";
+constexpr const char* kRed = "\x1b[31m";
+constexpr const char* kYellow = "\x1b[33m";
+constexpr const char* kReset = "\x1b[0m";
+constexpr const char* kEllipsis = "\xE2\x80\xA6";
+
+BackupObject backup(const std::string& id, const std::string& state, const std::string& name,
+                    const std::string& type = "Automatic") {
+    BackupObject object = BackupObject::object();
+    object["BackupId"] = id;
+    object["BackupStartTime"] = 1764212400;
+    object["BackupEndTime"] = 1764214200;
+    object["BackupSize"] = 2048;
+    object["State"] = state;
+    object["BackupType"] = type;
+    object["BackupName"] = name;
+    return object;
+}
+
+std::vector<BackupObject> sample() {
+    return {backup("bk-0000000001", "Success", "nightly-full-2025-11-27-0300"),
+            backup("bk-0000000002", "Failed", "manual", "Manual"),
+            backup("bk-0000000003", "Running", "weekly"), backup("bk-0000000004", "Backing", "x")};
+}
+
+std::string render(const RenderOptions& options, const std::vector<BackupObject>& backups) {
+    std::ostringstream out;
+    auto renderer = make_renderer(options, out);
+    for (const auto& b : backups) {
+        renderer->add(BackupRow{"c1", b});
+    }
+    renderer->finish();
+    return out.str();
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+    std::vector<std::string> lines;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) {
+        lines.push_back(line);
+    }
+    return lines;
+}
+
+std::string without_colour(const std::string& text) {
+    return std::regex_replace(text, std::regex("\x1b\\[[0-9;]*m"), "");
+}
+
+RenderOptions table(std::vector<std::string> fields = {}) {
+    RenderOptions options;
+    options.utc = true;
+    options.fields = std::move(fields);
+    return options;
+}
+
+const std::vector<std::string> kWithName = {"BackupId",   "State",           "BackupType",
+                                            "BackupName", "BackupStartTime", "BackupSize"};
+
+}  // namespace
+
+TEST_CASE("with colour, State is green for Success, red for Failed, yellow otherwise",
+          "[render][table]") {
+    RenderOptions options = table();
+    options.color = true;
+    auto lines = lines_of(render(options, sample()));
+    REQUIRE(lines.size() == 5);
+    CHECK(lines[0].find('\x1b') == std::string::npos);  // the header stays plain
+    CHECK(lines[1].find(std::string(kGreen) + "Success" + kReset) != std::string::npos);
+    CHECK(lines[2].find(std::string(kRed) + "Failed" + kReset) != std::string::npos);
+    CHECK(lines[3].find(std::string(kYellow) + "Running" + kReset) != std::string::npos);
+    CHECK(lines[4].find(std::string(kYellow) + "Backing" + kReset) != std::string::npos);
+    // Only State is coloured: one colour and one reset per line.
+    for (std::size_t i = 1; i < lines.size(); ++i) {
+        CHECK(std::count(lines[i].begin(), lines[i].end(), '\x1b') == 2);
+    }
+}
+
+TEST_CASE("without colour, no escape sequence is written", "[render][table]") {
+    std::string text = render(table(), sample());
+    CHECK(text.find('\x1b') == std::string::npos);
+    CHECK(text.find("Success") != std::string::npos);
+}
+
+TEST_CASE("colour codes do not change the alignment", "[render][table]") {
+    RenderOptions coloured = table(kWithName);
+    coloured.color = true;
+    std::string plain = render(table(kWithName), sample());
+    CHECK(without_colour(render(coloured, sample())) == plain);
+    // And in the plain table, TYPE starts at the same column on every line.
+    auto lines = lines_of(plain);
+    auto type = lines[0].find("TYPE");
+    CHECK(lines[1].substr(type, 9) == "Automatic");
+    CHECK(lines[2].substr(type, 6) == "Manual");
+}
+
+TEST_CASE("an empty State is left uncoloured", "[render][table]") {
+    RenderOptions options = table();
+    options.color = true;
+    std::string text = render(options, {backup("bk-0000000009", "", "n")});
+    CHECK(text.find('\x1b') == std::string::npos);
+}
+
+TEST_CASE("a width shortens only the widest free-text column, with an ellipsis",
+          "[render][table]") {
+    // SIZE is right-aligned, so every line of the full table is this wide.
+    const std::size_t natural = display_width(lines_of(render(table(kWithName), sample()))[1]);
+    RenderOptions options = table(kWithName);
+    options.width = static_cast<int>(natural) - 5;
+    auto lines = lines_of(render(options, sample()));
+    REQUIRE(lines.size() == 5);
+    for (const auto& line : lines) {
+        CHECK(display_width(line) <= static_cast<std::size_t>(options.width));
+    }
+    // The name lost five columns; ids, states, types, times and sizes are whole.
+    CHECK(lines[1].find(std::string("nightly-full-2025-11-2") + kEllipsis) != std::string::npos);
+    CHECK(lines[1].find("nightly-full-2025-11-27-0300") == std::string::npos);
+    CHECK(lines[1].rfind("bk-0000000001  Success  Automatic  ", 0) == 0);
+    CHECK(lines[1].find("2025-11-27 03:00") != std::string::npos);
+    CHECK(lines[1].find("2.0 GiB") != std::string::npos);
+    CHECK(lines[2].find("manual ") != std::string::npos);  // short names need no cut
+    CHECK(lines[0].find("NAME") != std::string::npos);
+}
+
+TEST_CASE("a narrow width shortens the widest free text first, then the next, never ids",
+          "[render][table]") {
+    RenderOptions options = table(kWithName);
+    options.width = 60;
+    auto lines = lines_of(render(options, sample()));
+    REQUIRE(lines.size() == 5);
+    for (std::size_t i = 1; i < lines.size(); ++i) {
+        INFO(lines[i]);
+        CHECK(display_width(lines[i]) <= 60);
+        CHECK(lines[i].rfind("bk-000000000" + std::to_string(i) + "  ", 0) == 0);
+        CHECK(lines[i].find("2025-11-27 03:00") != std::string::npos);
+        CHECK(lines[i].find("2.0 GiB") != std::string::npos);
+    }
+    // The name gave way down to the width of the next widest column (TYPE), then both, then
+    // STATE too: levelled, widest first.
+    auto header = lines[0];
+    CHECK(header.find(kEllipsis) != std::string::npos);
+    CHECK(lines[1].find(std::string("ni")) != std::string::npos);
+    CHECK(lines[1].find(kEllipsis) != std::string::npos);
+}
+
+TEST_CASE("ids, times and sizes are never cut, even when the width cannot be met",
+          "[render][table]") {
+    RenderOptions options = table({"BackupId", "BackupStartTime", "BackupSize", "State"});
+    options.width = 10;
+    auto lines = lines_of(render(options, sample()));
+    REQUIRE(lines.size() == 5);
+    CHECK(lines[1].rfind("bk-0000000001  2025-11-27 03:00  2.0 GiB  ", 0) == 0);
+    // State shrank to its shortest cut and the header with it.
+    CHECK(lines[1].ends_with(std::string("Su") + kEllipsis));
+    CHECK(lines[0].ends_with(std::string("ST") + kEllipsis));
+}
+
+TEST_CASE("no width (a pipe or a file) never shortens anything", "[render][table]") {
+    BackupObject long_name = backup("bk-0000000001", "Success", std::string(300, 'n'));
+    std::string text = render(table(kWithName), {long_name});
+    CHECK(text.find(std::string(300, 'n')) != std::string::npos);
+    CHECK(text.find(kEllipsis) == std::string::npos);
+}
+
+TEST_CASE("a table that already fits is left as it is", "[render][table]") {
+    RenderOptions options = table(kWithName);
+    options.width = 500;
+    CHECK(render(options, sample()) == render(table(kWithName), sample()));
+}
+
+TEST_CASE("wide characters are aligned and cut by display width", "[render][table]") {
+    const std::string cjk = "\xE5\xA4\x87\xE4\xBB\xBD";  // 备份: two characters, four columns
+    std::vector<BackupObject> backups = {
+        backup("bk-0000000001", "Success", cjk + cjk + cjk),  // 12 columns
+        backup("bk-0000000002", "Failed", "ascii-name"),      // 10 columns
+    };
+    std::vector<std::string> fields = {"BackupId", "BackupName", "BackupSize"};
+    auto lines = lines_of(render(table(fields), backups));
+    REQUIRE(lines.size() == 3);
+    // SIZE is right-aligned: every line takes the same number of columns.
+    CHECK(display_width(lines[0]) == display_width(lines[1]));
+    CHECK(display_width(lines[1]) == display_width(lines[2]));
+
+    // Two columns less: the name column is 10 wide. 备份备份 and "…" take 9 of them (a third
+    // 备 would need 11), padded to 10, so the columns still line up.
+    RenderOptions narrow = table(fields);
+    narrow.width = static_cast<int>(display_width(lines[1])) - 2;
+    auto cut = lines_of(render(narrow, backups));
+    REQUIRE(cut.size() == 3);
+    for (const auto& line : cut) {
+        INFO(line);
+        CHECK(display_width(line) == static_cast<std::size_t>(narrow.width));
+    }
+    CHECK(cut[1].find(cjk + cjk + kEllipsis + " ") != std::string::npos);
+    CHECK(cut[2].find("ascii-name") != std::string::npos);
+}
+
+TEST_CASE("server control characters are replaced before measuring, cutting or colouring",
+          "[render][table]") {
+    RenderOptions options = table({"BackupId", "State", "BackupName"});
+    options.color = true;
+    options.width = 30;
+    BackupObject evil = backup("bk-\x1b[2J\x07",
+                               "Succ\x1b]0;x\x07"
+                               "ess\r",
+                               "\x1b[31mred\x9b");
+    std::string text = render(options, {evil});
+    std::string plain = without_colour(text);
+    CHECK(plain.find('\x1b') == std::string::npos);
+    CHECK(plain.find('\x07') == std::string::npos);
+    CHECK(plain.find('\r') == std::string::npos);
+    // The only escapes are ours: one colour and its reset around State.
+    CHECK(std::count(text.begin(), text.end(), '\x1b') == 2);
+}
