@@ -116,8 +116,9 @@ double median(std::vector<long long> values) {
 int main(int argc, char** argv) {
     Plan plan;
     if (!parse_plan(argc, argv, plan)) {
-        std::fprintf(stderr,
-                     "usage: bench-wall-time [--runs N] [--warmup N] -- CMD ARGS... [-- CMD ARGS...]\n");
+        std::fprintf(
+            stderr,
+            "usage: bench-wall-time [--runs N] [--warmup N] -- CMD ARGS... [-- CMD ARGS...]\n");
         return 2;
     }
     // Commands take turns, so a burst of noise from other users of the machine hits each alike.

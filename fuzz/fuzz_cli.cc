@@ -33,11 +33,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::size_t start = 0;
     while (start < env_text.size()) {
         std::size_t end = env_text.find('\n', start);
-        std::string line = env_text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+        std::string line =
+            env_text.substr(start, end == std::string::npos ? std::string::npos : end - start);
         auto eq = line.find('=');
         std::string name = line.substr(0, eq);
         // No config file chosen by the fuzzer: no reads of arbitrary paths.
-        if (eq != std::string::npos && name != "TIDB_BACKUPS_CONFIG" && name != "XDG_CONFIG_HOME" && name != "HOME") {
+        if (eq != std::string::npos && name != "TIDB_BACKUPS_CONFIG" && name != "XDG_CONFIG_HOME" &&
+            name != "HOME") {
             env[name] = line.substr(eq + 1);
         }
         start = end == std::string::npos ? env_text.size() : end + 1;

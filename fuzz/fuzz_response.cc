@@ -18,8 +18,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         }
         return 0;
     }
-    for (OutputFormat format :
-         {OutputFormat::Table, OutputFormat::Json, OutputFormat::Ndjson, OutputFormat::Csv, OutputFormat::Tsv}) {
+    for (OutputFormat format : {OutputFormat::Table, OutputFormat::Json, OutputFormat::Ndjson,
+                                OutputFormat::Csv, OutputFormat::Tsv}) {
         std::ostringstream out;
         RenderOptions options;
         options.format = format;
