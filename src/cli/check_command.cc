@@ -13,6 +13,7 @@
 #include "cli/api_session.h"
 #include "cli/report.h"
 #include "core/api_client.h"
+#include "core/ascii.h"
 #include "core/listing.h"
 #include "core/time_spec.h"
 #include "render/text.h"
@@ -21,13 +22,6 @@
 namespace tidb_backups {
 
 namespace {
-
-bool same_ignoring_case(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) ==
-                      std::tolower(static_cast<unsigned char>(y));
-           });
-}
 
 bool all_digits(std::string_view text) {
     return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
@@ -171,7 +165,7 @@ Expected<CheckPlan> resolve_check_plan(const CheckOptions& options,
 void consider_backup(std::optional<NewestBackup>& newest, const BackupObject& backup,
                      std::string_view state) {
     std::string backup_state = field_text(backup, "State");
-    if (!same_ignoring_case(backup_state, state)) {
+    if (!same_ignoring_ascii_case(backup_state, state)) {
         return;
     }
     std::optional<std::int64_t> start = field_integer(backup, "BackupStartTime");

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "cli/config_file.h"
+#include "core/ascii.h"
 #include "core/pager.h"
 #include "core/time_spec.h"
 
@@ -156,13 +157,7 @@ std::vector<std::string> known_fields() {
 // `name` (any case) as the field is spelled, or a usage error listing the valid fields.
 Expected<std::string> field_named(std::string_view name, std::string_view flag) {
     const std::vector<std::string> known = known_fields();
-    auto same = [&](const std::string& field) {
-        return field.size() == name.size() &&
-               std::equal(field.begin(), field.end(), name.begin(), [](char a, char b) {
-                   return std::tolower(static_cast<unsigned char>(a)) ==
-                          std::tolower(static_cast<unsigned char>(b));
-               });
-    };
+    auto same = [&](const std::string& field) { return same_ignoring_ascii_case(field, name); };
     auto match = std::find_if(known.begin(), known.end(), same);
     if (match == known.end()) {
         return usage(fmt::format("unknown field '{}' in {}", name, flag),

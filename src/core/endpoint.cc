@@ -7,16 +7,11 @@
 
 #include <fmt/format.h>
 
+#include "core/ascii.h"
+
 namespace tidb_backups {
 
 namespace {
-
-std::string lowercase(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
 
 Error bad_url(std::string_view url, std::string_view why) {
     return make_error(ErrorKind::Usage, fmt::format("invalid endpoint '{}': {}", url, why),
@@ -44,7 +39,7 @@ Expected<Endpoint> parse_endpoint(std::string_view url) {
     if (scheme_end == std::string_view::npos) {
         return bad_url(url, "it has no http:// or https:// scheme");
     }
-    endpoint.scheme = lowercase(url.substr(0, scheme_end));
+    endpoint.scheme = ascii_lowercase(url.substr(0, scheme_end));
     if (endpoint.scheme != "http" && endpoint.scheme != "https") {
         return bad_url(url, fmt::format("unsupported scheme '{}'", endpoint.scheme));
     }
@@ -83,7 +78,7 @@ Expected<Endpoint> parse_endpoint(std::string_view url) {
             port_text = authority.substr(colon + 1);
         }
     }
-    endpoint.host = lowercase(endpoint.host);
+    endpoint.host = ascii_lowercase(endpoint.host);
     if (endpoint.host.empty()) {
         return bad_url(url, "the host is empty");
     }

@@ -6,18 +6,12 @@
 
 #include <fmt/format.h>
 
+#include "core/ascii.h"
 #include "core/form.h"
 
 namespace tidb_backups {
 
 namespace {
-
-std::string lowercase(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
 
 std::string_view trim(std::string_view text) {
     while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) {
@@ -46,7 +40,7 @@ Expected<Proxy> parse_proxy_url(std::string_view url, std::string_view source) {
     url = trim(url);
     std::string_view rest = url;
     if (auto scheme_end = url.find("://"); scheme_end != std::string_view::npos) {
-        std::string scheme = lowercase(url.substr(0, scheme_end));
+        std::string scheme = ascii_lowercase(url.substr(0, scheme_end));
         if (scheme != "http") {
             return bad_proxy(source,
                              fmt::format("the '{}' scheme is not supported, only http://", scheme));
@@ -112,11 +106,11 @@ Expected<Proxy> parse_proxy_url(std::string_view url, std::string_view source) {
 }
 
 bool no_proxy_matches(std::string_view no_proxy, std::string_view host, int port) {
-    const std::string wanted = lowercase(host);
+    const std::string wanted = ascii_lowercase(host);
     std::size_t start = 0;
     while (start <= no_proxy.size()) {
         std::size_t end = no_proxy.find_first_of(", ", start);
-        std::string entry = lowercase(
+        std::string entry = ascii_lowercase(
             trim(no_proxy.substr(start, end == std::string_view::npos ? end : end - start)));
         start = end == std::string_view::npos ? no_proxy.size() + 1 : end + 1;
         if (entry.empty()) {

@@ -3,16 +3,11 @@
 #include <algorithm>
 #include <numeric>
 
+#include "core/ascii.h"
+
 namespace tidb_backups {
 
 namespace {
-
-bool same_ignoring_ascii_case(std::string_view a, std::string_view b) {
-    auto lower = [](unsigned char c) { return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c; };
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [&](char x, char y) {
-               return lower(static_cast<unsigned char>(x)) == lower(static_cast<unsigned char>(y));
-           });
-}
 
 bool one_of(const std::string& value, const std::vector<std::string>& wanted) {
     return wanted.empty() || std::any_of(wanted.begin(), wanted.end(), [&](const std::string& w) {

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <optional>
 
+#include "core/ascii.h"
 #include "render/text.h"
 
 namespace tidb_backups {
@@ -21,22 +22,15 @@ constexpr std::string_view kRed = "\x1b[31m";
 constexpr std::string_view kYellow = "\x1b[33m";
 constexpr std::string_view kReset = "\x1b[0m";
 
-bool same_ignoring_case(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) ==
-                      std::tolower(static_cast<unsigned char>(y));
-           });
-}
-
 // `shown` (the state, perhaps shortened) in the colour of `state`: Success green, Failed red,
 // anything else (Running, Backing, ...) yellow as still in progress or unusual.
 std::string coloured_state(std::string_view state, std::string_view shown) {
     if (state.empty()) {
         return std::string(shown);
     }
-    std::string_view colour = same_ignoring_case(state, "Success")  ? kGreen
-                              : same_ignoring_case(state, "Failed") ? kRed
-                                                                    : kYellow;
+    std::string_view colour = same_ignoring_ascii_case(state, "Success")  ? kGreen
+                              : same_ignoring_ascii_case(state, "Failed") ? kRed
+                                                                          : kYellow;
     std::string text(colour);
     text += shown;
     text += kReset;
