@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "cli/api_session.h"
+#include "cli/list_command.h"
 #include "cli/report.h"
 #include "core/api_client.h"
 #include "core/ascii.h"
@@ -224,13 +225,7 @@ CLI::App* add_check_command(CLI::App& app, CheckOptions& check) {
         "check",
         "Exit 0 if the newest backup is recent enough, 1 if not (for cron and monitoring)");
     command->footer(kCheckFooter);
-    command->add_option("--id", check.ids, "Cluster id (repeatable)")
-        ->type_name("ID")
-        ->allow_extra_args(false);
-    command
-        ->add_option("--ids-from", check.ids_from,
-                     "Read cluster ids from FILE, one per line ('-': stdin)")
-        ->type_name("FILE");
+    add_cluster_options(*command, check.ids, check.ids_from);
     command
         ->add_option("--max-age", check.max_age,
                      "Required: the newest backup must have started within this long, e.g. 90m, "
@@ -240,11 +235,7 @@ CLI::App* add_check_command(CLI::App& app, CheckOptions& check) {
         ->add_option("--state", check.state,
                      "State the newest backup must be in, any case (default: Success)")
         ->type_name("STATE");
-    command
-        ->add_option("--concurrency", check.concurrency,
-                     "Requests in flight at once, each on its own kept-alive connection "
-                     "(default: 8; 1: one after another)")
-        ->type_name("N");
+    add_concurrency_option(*command, check.concurrency);
     return command;
 }
 

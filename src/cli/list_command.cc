@@ -164,27 +164,35 @@ constexpr const char* kListFooter = R"(Examples:
 
 }  // namespace
 
-CLI::App* add_list_command(CLI::App& app, ListOptions& list) {
-    CLI::App* command = app.add_subcommand("list", "List the backups of one or more clusters");
-    command->footer(kListFooter);
-    command->add_option("--id", list.ids, "Cluster id (repeatable)")
+void add_cluster_options(CLI::App& command, std::vector<std::string>& ids,
+                         std::optional<std::string>& ids_from) {
+    command.add_option("--id", ids, "Cluster id (repeatable)")
         ->type_name("ID")
         ->allow_extra_args(false);
     command
-        ->add_option("--ids-from", list.ids_from,
-                     "Read cluster ids from FILE, one per line ('-': stdin)")
+        .add_option("--ids-from", ids_from, "Read cluster ids from FILE, one per line ('-': stdin)")
         ->type_name("FILE");
+}
+
+void add_concurrency_option(CLI::App& command, std::optional<std::string>& concurrency) {
+    command
+        .add_option("--concurrency", concurrency,
+                    "Requests in flight at once, each on its own kept-alive connection "
+                    "(default: 8; 1: one after another)")
+        ->type_name("N");
+}
+
+CLI::App* add_list_command(CLI::App& app, ListOptions& list) {
+    CLI::App* command = app.add_subcommand("list", "List the backups of one or more clusters");
+    command->footer(kListFooter);
+    add_cluster_options(*command, list.ids, list.ids_from);
     command->add_option("--limit", list.limit, "Most backups to return (default: all)")
         ->type_name("N");
     command->add_option("--offset", list.offset, "Backups to skip first (default: 0)")
         ->type_name("N");
     command->add_option("--page-size", list.page_size, "Backups per request, 1-30 (default: 30)")
         ->type_name("N");
-    command
-        ->add_option("--concurrency", list.concurrency,
-                     "Requests in flight at once, each on its own kept-alive connection "
-                     "(default: 8; 1: one after another)")
-        ->type_name("N");
+    add_concurrency_option(*command, list.concurrency);
     command
         ->add_option("-o,--output", list.output,
                      "Output format: table, json, ndjson, csv, tsv (default: table)")

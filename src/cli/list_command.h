@@ -2,7 +2,10 @@
 // backups, in API order, to one renderer; or, with --dry-run, print the signed requests.
 #pragma once
 
+#include <optional>
 #include <ostream>
+#include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -17,6 +20,12 @@ namespace tidb_backups {
 // `cancellation` (Ctrl-C) ends the listing early with exit 130.
 int run_list(const Settings& settings, const ListPlan& plan, std::ostream& out, std::ostream& err,
              Cancellation* cancellation = nullptr);
+
+// The options `list` and `check` share, declared once: --id and --ids-from...
+void add_cluster_options(CLI::App& command, std::vector<std::string>& ids,
+                         std::optional<std::string>& ids_from);
+// ...and --concurrency.
+void add_concurrency_option(CLI::App& command, std::optional<std::string>& concurrency);
 
 // Declares `list` and its flags, writing into `options`.
 CLI::App* add_list_command(CLI::App& app, ListOptions& options);
