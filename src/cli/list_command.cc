@@ -244,8 +244,8 @@ int run_list(const Settings& settings, const ListPlan& plan, std::ostream& out, 
         return 0;
     }
 
-    ProgressLine progress(
-        err, !settings.quiet && settings.verbosity == 0 && ProgressLine::stderr_is_terminal());
+    ProgressLine progress(err, !settings.quiet && settings.verbosity == 0 &&
+                                   stderr_can_redraw(process_environment()));
     ApiSession session(settings, err, cancellation, [&progress] { progress.clear(); });
     std::mutex& err_mutex = session.err_mutex();
     PageSourceFactory sources = session.page_sources();

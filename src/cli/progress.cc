@@ -1,18 +1,8 @@
 #include "cli/progress.h"
 
-#include <unistd.h>
-
-#include <cstdlib>
-#include <cstring>
-
 #include <fmt/format.h>
 
 namespace tidb_backups {
-
-bool ProgressLine::stderr_is_terminal() {
-    const char* term = std::getenv("TERM");
-    return isatty(STDERR_FILENO) == 1 && (term == nullptr || std::strcmp(term, "dumb") != 0);
-}
 
 void ProgressLine::update(const ListingProgress& progress) {
     if (!enabled_ || progress.requests < kMinRequests) {

@@ -18,9 +18,6 @@ class ProgressLine {
     // Erases the line (before an error message, and at the end).
     void clear();
 
-    // stderr is a terminal that can erase a line (not TERM=dumb).
-    static bool stderr_is_terminal();
-
   private:
     // A listing this short finishes before a progress line would help.
     static constexpr std::int64_t kMinRequests = 4;

@@ -37,6 +37,10 @@ TerminalFacts probe_stdout() {
     return facts;
 }
 
+bool stderr_can_redraw(const Getenv& getenv) {
+    return isatty(STDERR_FILENO) == 1 && getenv("TERM") != "dumb";
+}
+
 OutputStyle output_style(ColorMode mode, const TerminalFacts& stdout_facts, const Getenv& getenv) {
     OutputStyle style;
     switch (mode) {

@@ -16,6 +16,9 @@ struct TerminalFacts {
 // Asks the real stdout (file descriptor 1).
 TerminalFacts probe_stdout();
 
+// stderr is a terminal that can redraw a line (not TERM=dumb): where the progress line may go.
+bool stderr_can_redraw(const Getenv& getenv);
+
 // How output for people is styled.
 struct OutputStyle {
     bool color = false;
