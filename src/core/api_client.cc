@@ -35,6 +35,8 @@ Error http_status_error(const HttpResponse& response, std::string_view url) {
         error.hint = "the service or a proxy in front of it is failing; try again later";
     } else if (response.status == 404) {
         error.hint = "check --endpoint: it should be the API's base URL";
+    } else if (response.status == 407) {
+        error.hint = "the HTTP proxy wants credentials: check the user and password in its URL";
     }
     return error;
 }

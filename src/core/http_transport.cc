@@ -1,18 +1,22 @@
 // Transport over cpp-httplib (Debian's build, with OpenSSL): HTTP/1.1 keep-alive, per-attempt
 // timeouts, system CA store or a given bundle.
+#include <fcntl.h>
 #include <httplib.h>
 #include <netdb.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include <fmt/format.h>
 #include <openssl/x509.h>
 
+#include "core/proxy_tunnel.h"
 #include "core/transport.h"
 
 namespace tidb_backups {
@@ -22,7 +26,8 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 // Far above any real page (30 backups are a few KB), far below what would hurt.
-constexpr std::size_t kMaxBodyBytes = 16 * 1024 * 1024;
+constexpr std::size_t kMebibyte = std::size_t{1} << 20;
+constexpr std::size_t kMaxBodyBytes = 16 * kMebibyte;
 
 // Whether `host` resolves at all: tells "no such host" apart from "nothing listens there",
 // which cpp-httplib reports alike.
@@ -37,6 +42,19 @@ bool resolves(const std::string& host) {
     return rc == 0 || rc == EAI_AGAIN;
 }
 
+// Swaps a fresh, not yet connected socket for /dev/null: cpp-httplib's connect() then fails at
+// once (ENOTSOCK) and it closes the stand-in. The one way to refuse a connection from inside
+// its socket hook (shutdown() does nothing to a socket that is not connected yet).
+void make_unconnectable(int socket) {
+    int null = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (null < 0 || ::dup3(null, socket, O_CLOEXEC) < 0) {
+        ::shutdown(socket, SHUT_RDWR);
+    }
+    if (null >= 0) {
+        ::close(null);
+    }
+}
+
 class HttpTransport final : public Transport {
   public:
     explicit HttpTransport(const TransportOptions& options)
@@ -49,13 +67,7 @@ class HttpTransport final : public Transport {
         client_.set_write_timeout(seconds.count(), micros.count());
         client_.set_keep_alive(true);
         client_.set_tcp_nodelay(true);  // headers and body go in two writes: no Nagle delay
-        // abort() can land between a request's start and its socket's creation, where stop()
-        // has nothing to cut: a socket opened after the abort is shut at once instead.
-        client_.set_socket_options([this](socket_t socket) {
-            if (aborted_) {
-                ::shutdown(socket, SHUT_RDWR);
-            }
-        });
+        client_.set_socket_options([this](socket_t socket) { on_new_socket(socket); });
         client_.set_follow_location(false);
         client_.set_default_headers(
             {{"User-Agent", options.user_agent}, {"Accept", "application/json"}});
@@ -78,6 +90,7 @@ class HttpTransport final : public Transport {
         if (aborted_) {
             return make_error(ErrorKind::Interrupted, "interrupted");
         }
+        tunnel_failure_.reset();
         auto started = Clock::now();
         httplib::Request request;
         request.method = "POST";
@@ -99,15 +112,17 @@ class HttpTransport final : public Transport {
         };
         httplib::Result result = send_within_deadline(request);
         if (too_large) {
-            return make_error(
-                ErrorKind::Response,
-                fmt::format("the response from {} is larger than {} MiB",
-                            options_.endpoint.origin(), kMaxBodyBytes / (1024 * 1024)),
-                "a page of 30 backups is a few kilobytes; check --endpoint");
+            return make_error(ErrorKind::Response,
+                              fmt::format("the response from {} is larger than {} MiB",
+                                          options_.endpoint.origin(), kMaxBodyBytes / kMebibyte),
+                              "a page of 30 backups is a few kilobytes; check --endpoint");
         }
         if (!result) {
             if (aborted_) {
                 return make_error(ErrorKind::Interrupted, "interrupted");
+            }
+            if (tunnel_failure_) {
+                return *tunnel_failure_;
             }
             if (overran_) {
                 Error failure = make_error(
@@ -130,6 +145,7 @@ class HttpTransport final : public Transport {
 
     void abort() override {
         aborted_ = true;
+        tunnel_probe_.cut();
         client_.stop();
     }
 
@@ -145,6 +161,28 @@ class HttpTransport final : public Transport {
     }
 
   private:
+    // Runs on the sending thread, for every socket cpp-httplib opens, before it connects.
+    void on_new_socket(int socket) {
+        // abort() can land between a request's start and its socket's creation, where stop()
+        // has nothing to cut.
+        if (aborted_ || tunnel_failure_) {
+            make_unconnectable(socket);
+            return;
+        }
+        // cpp-httplib 0.11 deadlocks on a proxy that refuses CONNECT (see proxy_tunnel.h), so
+        // each tunnel it is about to ask for is asked for first on a socket of our own. A proxy
+        // that says yes to us and no to httplib a moment later would still hang it; that
+        // window is the time of one round trip.
+        if (options_.proxy && options_.endpoint.is_https()) {
+            Status tunnel = tunnel_probe_.run(*options_.proxy, options_.endpoint.host,
+                                              options_.endpoint.port, options_.timeout);
+            if (!tunnel) {
+                tunnel_failure_ = tunnel.error();
+                make_unconnectable(socket);
+            }
+        }
+    }
+
     // cpp-httplib's timeouts bound each read, not the attempt: a peer that trickles bytes, or
     // a proxy that answers CONNECT and then waits, could hold a request for ever. A watchdog
     // cuts any attempt that outlives twice --timeout (connect, then read).
@@ -259,6 +297,8 @@ class HttpTransport final : public Transport {
     TransportOptions options_;
     httplib::Client client_;
     std::atomic<bool> aborted_{false};
+    TunnelProbe tunnel_probe_;
+    std::optional<Error> tunnel_failure_;  // this attempt's, set and read on the sending thread
 
     std::mutex watch_mutex_;
     std::condition_variable watch_wake_;

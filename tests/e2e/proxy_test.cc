@@ -160,3 +160,72 @@ TEST_CASE("a malformed proxy URL is a usage error naming its source, not its cre
     CHECK(result.err.find("HTTPS_PROXY") != std::string::npos);
     CHECK(result.err.find("hidden-pass") == std::string::npos);
 }
+
+TEST_CASE("a proxy refusing the credentials ends the run at once with exit 4, no password",
+          "[e2e][proxy]") {
+    if (!std::filesystem::exists(kTinyproxy)) {
+        FAIL("tinyproxy is not installed (apt-get install tinyproxy)");
+    }
+    TlsSetup tls;
+    Tinyproxy proxy(tls.dir, tls.emulator.port(), "proxyuser:right-pw");
+    Cli cli(tls.emulator);
+    auto started = std::chrono::steady_clock::now();
+    auto result =
+        cli.run({"list", "--id", "c1", "--ca-bundle", tls.ca_file, "--timeout", "20", "-vv",
+                 "--proxy", "http://proxyuser:wrong-pw@127.0.0.1:" + std::to_string(proxy.port())});
+    auto took = std::chrono::steady_clock::now() - started;
+    INFO(result.describe());
+    CHECK(result.exit_code == 4);
+    CHECK(result.out.empty());
+    // Refused credentials are not retried, so the run ends long before one --timeout.
+    CHECK(took < std::chrono::seconds(20));
+    CHECK(result.err.find("error: the proxy http://127.0.0.1:" + std::to_string(proxy.port()) +
+                          " refused to connect to 127.0.0.1:" +
+                          std::to_string(tls.emulator.port())) != std::string::npos);
+    CHECK(result.err.find("check the user and password") != std::string::npos);
+    CHECK(result.err.find("wrong-pw") == std::string::npos);
+    CHECK(result.err.find("right-pw") == std::string::npos);
+}
+
+TEST_CASE("a proxy refusing the destination, or not running, is exit 4 with what it said",
+          "[e2e][proxy]") {
+    if (!std::filesystem::exists(kTinyproxy)) {
+        FAIL("tinyproxy is not installed (apt-get install tinyproxy)");
+    }
+    TlsSetup tls;
+    Tinyproxy proxy(tls.dir, tls.emulator.port() == 1 ? 2 : 1, "");  // CONNECT only to port 1
+    Cli cli(tls.emulator);
+    cli.env()["HTTPS_PROXY"] = "http://127.0.0.1:" + std::to_string(proxy.port());
+    auto forbidden = cli.run({"list", "--id", "c1", "--ca-bundle", tls.ca_file});
+    INFO(forbidden.describe());
+    CHECK(forbidden.exit_code == 4);
+    CHECK(forbidden.out.empty());
+    CHECK(forbidden.err.find(" refused to connect to 127.0.0.1:" +
+                             std::to_string(tls.emulator.port()) + ": 403") != std::string::npos);
+
+    cli.env()["HTTPS_PROXY"] = "http://127.0.0.1:" + std::to_string(free_port());
+    auto absent = cli.run({"list", "--id", "c1", "--ca-bundle", tls.ca_file, "--retries", "0"});
+    INFO(absent.describe());
+    CHECK(absent.exit_code == 4);
+    CHECK(absent.out.empty());
+    CHECK(absent.err.find("could not connect to the proxy http://127.0.0.1:") != std::string::npos);
+}
+
+TEST_CASE("HTTP_PROXY carries plain-HTTP requests; HTTPS_PROXY is not used for them",
+          "[e2e][proxy]") {
+    if (!std::filesystem::exists(kTinyproxy)) {
+        FAIL("tinyproxy is not installed (apt-get install tinyproxy)");
+    }
+    TempDir dir;
+    EmulatorProcess emulator(emulator_args(5));
+    Tinyproxy proxy(dir, emulator.port(), "");
+    Cli cli(emulator);
+    cli.env()["HTTPS_PROXY"] = "http://127.0.0.1:1";  // nothing listens there
+    cli.env()["HTTP_PROXY"] = "http://127.0.0.1:" + std::to_string(proxy.port());
+    auto result = cli.run({"list", "--id", "c1", "-o", "json"});
+    INFO(result.describe());
+    REQUIRE(result.exit_code == 0);
+    CHECK(BackupObject::parse(result.out) == BackupObject(expected_backups("c1", 5)));
+    CHECK(proxy.log().find("POST http://127.0.0.1:" + std::to_string(emulator.port()) + "/") !=
+          std::string::npos);
+}

@@ -122,6 +122,18 @@ TEST_CASE("a proxy's HTML 502 is retried, then reported as an HTTP failure", "[a
     CHECK(f.transport.bodies.size() == 3);
 }
 
+TEST_CASE("a plain-HTTP proxy's 407 is not retried and points at its credentials",
+          "[api_client]") {
+    Fixture f;
+    f.transport.script.push_back(http(407, "<html>Proxy Authentication Required</html>"));
+    auto page = f.client(3).list_page(query());
+    REQUIRE_FALSE(page);
+    CHECK(page.error().kind == ErrorKind::Network);
+    CHECK(page.error().message.find("HTTP 407") != std::string::npos);
+    CHECK(page.error().hint.find("proxy") != std::string::npos);
+    CHECK(f.transport.bodies.size() == 1);
+}
+
 TEST_CASE("signature and parameter errors are not retried", "[api_client]") {
     for (int code : {171, 160, 230}) {
         Fixture f;

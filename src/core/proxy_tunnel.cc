@@ -1,0 +1,266 @@
+#include "core/proxy_tunnel.h"
+
+#include <netdb.h>
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+
+#include <fmt/format.h>
+#include <openssl/evp.h>
+
+namespace tidb_backups {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// A proxy's answer to CONNECT is a status line and a few headers; more is not a proxy.
+constexpr std::size_t kMaxAnswerBytes = 16 * 1024;
+
+std::string base64(std::string_view bytes) {
+    std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
+    int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                  reinterpret_cast<const unsigned char*>(bytes.data()),
+                                  static_cast<int>(bytes.size()));
+    out.resize(static_cast<std::size_t>(written));
+    return out;
+}
+
+Error network_error(std::string message, std::string hint, bool retryable) {
+    Error error = make_error(ErrorKind::Network, std::move(message), std::move(hint));
+    error.retryable = retryable;
+    return error;
+}
+
+int milliseconds_left(Clock::time_point deadline) {
+    auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    return left > 0 ? static_cast<int>(left) : 0;
+}
+
+enum class Wait { Ready, TimedOut, Cut };
+
+// Waits until `socket` has `events` or the probe is cut through `wake`.
+Wait wait_for(int socket, short events, int wake, Clock::time_point deadline) {
+    std::array<pollfd, 2> fds{pollfd{socket, events, 0}, pollfd{wake, POLLIN, 0}};
+    while (true) {
+        int ready = ::poll(fds.data(), fds.size(), milliseconds_left(deadline));
+        if (ready < 0 && errno == EINTR) {
+            continue;
+        }
+        if (ready <= 0) {
+            return Wait::TimedOut;
+        }
+        return fds[1].revents != 0 ? Wait::Cut : Wait::Ready;
+    }
+}
+
+}  // namespace
+
+std::string proxy_basic_credentials(const Proxy& proxy) {
+    return "Basic " + base64(proxy.user + ":" + proxy.password);
+}
+
+ProxyAnswer parse_proxy_answer(std::string_view head) {
+    ProxyAnswer answer;
+    std::string_view line = head.substr(0, head.find("\r\n"));
+    if (line.substr(0, 5) != "HTTP/") {
+        return answer;
+    }
+    auto space = line.find(' ');
+    if (space == std::string_view::npos || line.size() < space + 4) {
+        return answer;
+    }
+    int status = 0;
+    for (char digit : line.substr(space + 1, 3)) {
+        if (digit < '0' || digit > '9') {
+            return answer;
+        }
+        status = status * 10 + (digit - '0');
+    }
+    answer.status = status;
+    if (line.size() > space + 5) {
+        answer.reason = std::string(line.substr(space + 5));
+    }
+    return answer;
+}
+
+Error proxy_refusal(const Proxy& proxy, const ProxyAnswer& answer, std::string_view target) {
+    std::string said = answer.reason.empty() ? fmt::format("{}", answer.status)
+                                             : fmt::format("{} {}", answer.status, answer.reason);
+    std::string message =
+        fmt::format("the proxy {} refused to connect to {}: {}", proxy.shown(), target, said);
+    if (answer.status == 407 || answer.status == 401) {
+        return network_error(std::move(message),
+                             proxy.user.empty()
+                                 ? "the proxy wants credentials: http://USER:PASSWORD@HOST:PORT"
+                                 : "check the user and password in the proxy URL",
+                             false);
+    }
+    if (answer.status == 403) {
+        return network_error(std::move(message),
+                             "the proxy does not allow this destination; ask its operator, or "
+                             "exempt the host with NO_PROXY",
+                             false);
+    }
+    return network_error(std::move(message), "the proxy could not reach the endpoint; try later",
+                         answer.status >= 500);
+}
+
+Status TunnelProbe::run(const Proxy& proxy, const std::string& host, int port,
+                        std::chrono::milliseconds timeout) {
+    const std::string target = host.find(':') != std::string::npos
+                                   ? fmt::format("[{}]:{}", host, port)
+                                   : fmt::format("{}:{}", host, port);
+    addrinfo hints{};
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* found = nullptr;
+    const std::string service = std::to_string(proxy.port);
+    if (getaddrinfo(proxy.host.c_str(), service.c_str(), &hints, &found) != 0 || found == nullptr) {
+        return network_error(fmt::format("could not resolve the proxy host '{}'", proxy.host),
+                             "check the host in --proxy or HTTPS_PROXY", true);
+    }
+    int socket = ::socket(found->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (socket < 0 || !open(socket)) {
+        freeaddrinfo(found);
+        if (socket >= 0) {
+            ::close(socket);
+        }
+        return was_cut() ? make_error(ErrorKind::Interrupted, "interrupted")
+                         : network_error("could not open a socket", "", true);
+    }
+    Status status = Done{};
+    const Clock::time_point deadline = Clock::now() + timeout;
+    if (::connect(socket, found->ai_addr, found->ai_addrlen) != 0 && errno != EINPROGRESS) {
+        status = network_error(
+            fmt::format("could not connect to the proxy {}: {}", proxy.shown(), strerror(errno)),
+            "check --proxy or HTTPS_PROXY, and that the proxy is running", true);
+    }
+    freeaddrinfo(found);
+    if (status) {
+        Wait waited = wait_for(socket, POLLOUT, wake_, deadline);
+        int failure = 0;
+        socklen_t length = sizeof failure;
+        getsockopt(socket, SOL_SOCKET, SO_ERROR, &failure, &length);
+        if (waited == Wait::Cut) {
+            status = make_error(ErrorKind::Interrupted, "interrupted");
+        } else if (waited == Wait::TimedOut) {
+            status = network_error(
+                fmt::format("could not connect to the proxy {} within {:g}s", proxy.shown(),
+                            std::chrono::duration<double>(timeout).count()),
+                "check --proxy or HTTPS_PROXY", true);
+        } else if (failure != 0) {
+            status =
+                network_error(fmt::format("could not connect to the proxy {}: {}", proxy.shown(),
+                                          strerror(failure)),
+                              "check --proxy or HTTPS_PROXY, and that the proxy is running", true);
+        }
+    }
+    if (status) {
+        status = exchange(socket, proxy, target, timeout);
+    }
+    close();
+    return status;
+}
+
+Status TunnelProbe::exchange(int socket, const Proxy& proxy, const std::string& target,
+                             std::chrono::milliseconds timeout) {
+    std::string request = fmt::format("CONNECT {0} HTTP/1.1\r\nHost: {0}\r\n", target);
+    if (!proxy.user.empty()) {
+        request += "Proxy-Authorization: " + proxy_basic_credentials(proxy) + "\r\n";
+    }
+    request += "\r\n";
+    const Clock::time_point deadline = Clock::now() + timeout;
+    auto no_answer = [&] {
+        return network_error(fmt::format("no answer from the proxy {} within {:g}s", proxy.shown(),
+                                         std::chrono::duration<double>(timeout).count()),
+                             "the proxy is slow or hanging; raise --timeout or try later", true);
+    };
+    std::size_t sent = 0;
+    while (sent < request.size()) {
+        Wait waited = wait_for(socket, POLLOUT, wake_, deadline);
+        if (waited != Wait::Ready) {
+            return waited == Wait::Cut ? make_error(ErrorKind::Interrupted, "interrupted")
+                                       : no_answer();
+        }
+        ssize_t wrote = ::send(socket, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+        if (wrote < 0 && errno != EAGAIN && errno != EINTR) {
+            return network_error(fmt::format("the proxy {} closed the connection", proxy.shown()),
+                                 "", true);
+        }
+        sent += wrote > 0 ? static_cast<std::size_t>(wrote) : 0;
+    }
+    std::string head;
+    std::array<char, 2048> buffer{};
+    while (head.find("\r\n\r\n") == std::string::npos) {
+        Wait waited = wait_for(socket, POLLIN, wake_, deadline);
+        if (waited != Wait::Ready) {
+            return waited == Wait::Cut ? make_error(ErrorKind::Interrupted, "interrupted")
+                                       : no_answer();
+        }
+        ssize_t got = ::recv(socket, buffer.data(), buffer.size(), 0);
+        if (got == 0 || (got < 0 && errno != EAGAIN && errno != EINTR)) {
+            break;  // what arrived so far may still say why
+        }
+        head.append(buffer.data(), got > 0 ? static_cast<std::size_t>(got) : 0);
+        if (head.size() > kMaxAnswerBytes) {
+            break;
+        }
+    }
+    ProxyAnswer answer = parse_proxy_answer(head);
+    if (answer.status == 0) {
+        return network_error(
+            fmt::format("the proxy {} did not answer CONNECT with HTTP", proxy.shown()),
+            "--proxy and HTTPS_PROXY expect an HTTP proxy (http://HOST:PORT)", true);
+    }
+    if (answer.status < 200 || answer.status > 299) {
+        return proxy_refusal(proxy, answer, target);
+    }
+    return Done{};
+}
+
+bool TunnelProbe::open(int socket) {
+    std::lock_guard lock(mutex_);
+    if (cut_) {
+        return false;
+    }
+    wake_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (wake_ < 0) {
+        return false;
+    }
+    socket_ = socket;
+    return true;
+}
+
+bool TunnelProbe::was_cut() {
+    std::lock_guard lock(mutex_);
+    return cut_;
+}
+
+void TunnelProbe::close() {
+    std::lock_guard lock(mutex_);
+    if (socket_ >= 0) {
+        ::close(socket_);
+        socket_ = -1;
+    }
+    if (wake_ >= 0) {
+        ::close(wake_);
+        wake_ = -1;
+    }
+}
+
+void TunnelProbe::cut() {
+    std::lock_guard lock(mutex_);
+    cut_ = true;
+    if (wake_ >= 0) {
+        std::uint64_t one = 1;
+        [[maybe_unused]] ssize_t wrote = ::write(wake_, &one, sizeof one);
+    }
+}
+
+}  // namespace tidb_backups

@@ -1,0 +1,188 @@
+// The CONNECT probe against a scripted proxy on loopback: real sockets, canned answers.
+#include <catch2/catch.hpp>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <future>
+#include <string>
+#include <thread>
+
+#include "core/proxy_tunnel.h"
+
+using namespace tidb_backups;
+using namespace std::chrono_literals;
+
+namespace {
+
+// Listens on a free loopback port; serve() takes one connection, reads the request head and
+// answers with `answer` (or, when empty, holds the connection until the client leaves).
+class ScriptedProxy {
+  public:
+    ScriptedProxy() {
+        listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t length = sizeof address;
+        REQUIRE(::bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+        REQUIRE(::listen(listener_, 4) == 0);
+        ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length);
+        port_ = ntohs(address.sin_port);
+    }
+    ScriptedProxy(const ScriptedProxy&) = delete;
+    ScriptedProxy& operator=(const ScriptedProxy&) = delete;
+    ~ScriptedProxy() {
+        if (server_.joinable()) {
+            server_.join();
+        }
+        ::close(listener_);
+    }
+
+    void serve(std::string answer) {
+        server_ = std::thread([this, answer = std::move(answer)] {
+            int client = ::accept(listener_, nullptr, nullptr);
+            std::string head;
+            char buffer[512];
+            while (head.find("\r\n\r\n") == std::string::npos) {
+                ssize_t got = ::recv(client, buffer, sizeof buffer, 0);
+                if (got <= 0) {
+                    break;
+                }
+                head.append(buffer, static_cast<std::size_t>(got));
+            }
+            request_.set_value(head);
+            if (!answer.empty()) {
+                ::send(client, answer.data(), answer.size(), MSG_NOSIGNAL);
+            }
+            // Until the client closes its end: a proxy that keeps the tunnel open.
+            while (::recv(client, buffer, sizeof buffer, 0) > 0) {
+            }
+            ::close(client);
+        });
+    }
+
+    Proxy proxy(std::string user = {}, std::string password = {}) const {
+        return Proxy{"127.0.0.1", port_, std::move(user), std::move(password)};
+    }
+    std::string request() { return request_.get_future().get(); }
+
+  private:
+    int listener_ = -1;
+    int port_ = 0;
+    std::thread server_;
+    std::promise<std::string> request_;
+};
+
+}  // namespace
+
+TEST_CASE("proxy credentials are sent as RFC 7617 Basic", "[proxy]") {
+    CHECK(proxy_basic_credentials(Proxy{"p", 1, "Aladdin", "open sesame"}) ==
+          "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
+    CHECK(proxy_basic_credentials(Proxy{"p", 1, "a", ""}) == "Basic YTo=");
+}
+
+TEST_CASE("a proxy's status line is split into status and reason", "[proxy]") {
+    ProxyAnswer refused = parse_proxy_answer("HTTP/1.0 407 Proxy Authentication Required\r\n");
+    CHECK(refused.status == 407);
+    CHECK(refused.reason == "Proxy Authentication Required");
+    CHECK(parse_proxy_answer("HTTP/1.1 200\r\n\r\n").status == 200);
+    CHECK(parse_proxy_answer("HTTP/1.1 200\r\n\r\n").reason.empty());
+    CHECK(parse_proxy_answer("SSH-2.0-OpenSSH\r\n").status == 0);
+    CHECK(parse_proxy_answer("HTTP/1.1 2x0 odd\r\n").status == 0);
+    CHECK(parse_proxy_answer("").status == 0);
+}
+
+TEST_CASE("a tunnel the proxy grants is a success, asked with the credentials", "[proxy]") {
+    ScriptedProxy scripted;
+    scripted.serve("HTTP/1.1 200 Connection established\r\n\r\n");
+    TunnelProbe probe;
+    Status status = probe.run(scripted.proxy("u", "secret"), "api.example", 443, 5s);
+    CHECK(status.has_value());
+    std::string request = scripted.request();
+    CHECK(request.rfind("CONNECT api.example:443 HTTP/1.1\r\n", 0) == 0);
+    CHECK(request.find("Proxy-Authorization: Basic dTpzZWNyZXQ=\r\n") != std::string::npos);
+}
+
+TEST_CASE("a proxy that refuses the credentials is a non-retryable error without them", "[proxy]") {
+    ScriptedProxy scripted;
+    scripted.serve("HTTP/1.0 407 Proxy Authentication Required\r\nConnection: close\r\n\r\n");
+    TunnelProbe probe;
+    Status status = probe.run(scripted.proxy("u", "wrong-secret"), "api.example", 443, 5s);
+    REQUIRE_FALSE(status.has_value());
+    CHECK(status.error().kind == ErrorKind::Network);
+    CHECK_FALSE(status.error().retryable);
+    CHECK(status.error().message.find("407 Proxy Authentication Required") != std::string::npos);
+    CHECK(status.error().message.find("api.example:443") != std::string::npos);
+    CHECK(status.error().hint.find("user and password") != std::string::npos);
+    CHECK((status.error().message + status.error().hint).find("wrong-secret") == std::string::npos);
+}
+
+TEST_CASE("a proxy failing upstream is retryable; one answering garbage is named", "[proxy]") {
+    SECTION("502") {
+        ScriptedProxy scripted;
+        scripted.serve("HTTP/1.1 502 Bad Gateway\r\n\r\n");
+        TunnelProbe probe;
+        Status status = probe.run(scripted.proxy(), "::1", 443, 5s);
+        REQUIRE_FALSE(status.has_value());
+        CHECK(status.error().retryable);
+        CHECK(status.error().message.find("to [::1]:443:") != std::string::npos);
+        CHECK(status.error().message.find("502 Bad Gateway") != std::string::npos);
+    }
+    SECTION("not HTTP") {
+        ScriptedProxy scripted;
+        scripted.serve("SSH-2.0-OpenSSH_9.2\r\n\r\n");
+        TunnelProbe probe;
+        Status status = probe.run(scripted.proxy(), "api.example", 443, 5s);
+        REQUIRE_FALSE(status.has_value());
+        CHECK(status.error().message.find("did not answer CONNECT with HTTP") != std::string::npos);
+    }
+}
+
+TEST_CASE("a silent proxy is given up on at the timeout", "[proxy]") {
+    ScriptedProxy scripted;
+    scripted.serve("");
+    TunnelProbe probe;
+    auto started = std::chrono::steady_clock::now();
+    Status status = probe.run(scripted.proxy(), "api.example", 443, 300ms);
+    auto took = std::chrono::steady_clock::now() - started;
+    REQUIRE_FALSE(status.has_value());
+    CHECK(status.error().retryable);
+    CHECK(status.error().message.find("no answer from the proxy") != std::string::npos);
+    CHECK(took >= 300ms);
+}
+
+TEST_CASE("cutting a probe ends its wait at once and fails the later ones", "[proxy]") {
+    ScriptedProxy scripted;
+    scripted.serve("");
+    TunnelProbe probe;
+    auto running = std::async(std::launch::async,
+                              [&] { return probe.run(scripted.proxy(), "api.example", 443, 60s); });
+    scripted.request();  // the probe is now waiting for the answer
+    probe.cut();
+    REQUIRE(running.wait_for(10s) == std::future_status::ready);
+    Status status = running.get();
+    REQUIRE_FALSE(status.has_value());
+    CHECK(status.error().kind == ErrorKind::Interrupted);
+
+    Status later = probe.run(scripted.proxy(), "api.example", 443, 60s);
+    REQUIRE_FALSE(later.has_value());
+    CHECK(later.error().kind == ErrorKind::Interrupted);
+}
+
+TEST_CASE("a proxy that is not there is a retryable connection error", "[proxy]") {
+    int port = 0;
+    {
+        ScriptedProxy closed;  // bound, then released: nothing listens on it afterwards
+        port = closed.proxy().port;
+    }
+    TunnelProbe probe;
+    Status status = probe.run(Proxy{"127.0.0.1", port, "", ""}, "api.example", 443, 5s);
+    REQUIRE_FALSE(status.has_value());
+    CHECK(status.error().retryable);
+    CHECK(status.error().message.find("could not connect to the proxy http://127.0.0.1:") !=
+          std::string::npos);
+}
