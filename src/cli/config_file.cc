@@ -186,8 +186,26 @@ std::string serialize_config(const ConfigFile& config) {
     return out;
 }
 
+// A link to a file lets whoever controls the link's target choose the endpoint our signed
+// requests go to. A link to a pipe is how a shell passes <(...), which is fine.
+bool is_link_to_pipe_or_device(const std::string& path) {
+    struct stat target {};
+    return ::stat(path.c_str(), &target) == 0 &&
+           (S_ISFIFO(target.st_mode) || S_ISCHR(target.st_mode) || S_ISSOCK(target.st_mode));
+}
+
 Expected<std::optional<ConfigFile>> load_config_file(const std::string& path) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0 && errno == ELOOP) {
+        if (!is_link_to_pipe_or_device(path)) {
+            return make_error(
+                ErrorKind::Config,
+                fmt::format("config file {} is a symbolic link; refusing to read it", path),
+                "pass the file it points to with --config, or replace the link with a regular "
+                "file");
+        }
+        fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    }
     if (fd < 0 && errno == ENOENT) {
         return std::optional<ConfigFile>();
     }

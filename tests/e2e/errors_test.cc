@@ -3,6 +3,9 @@
 // nothing on stdout.
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "e2e.h"
 
 using namespace tidb_backups;
@@ -107,6 +110,46 @@ TEST_CASE("a broken config file is exit 6 with its line", "[e2e][errors][config]
     CHECK(result.exit_code == 6);
     check_one_error(result);
     CHECK(result.err.find("config.toml:2") != std::string::npos);
+}
+
+TEST_CASE("a symlinked config file is exit 6 for list and check, before any request",
+          "[e2e][errors][config]") {
+    EmulatorProcess emulator(emulator_args(5));
+    Cli cli(emulator);
+    std::string real = cli.home().write_file("real.toml", "[default]\nregion = \"cn-zj\"\n");
+    std::string link = cli.home().file("config.toml");
+    REQUIRE(::symlink(real.c_str(), link.c_str()) == 0);
+    for (const std::vector<std::string>& command :
+         {std::vector<std::string>{"list"}, std::vector<std::string>{"check", "--max-age", "1d"}}) {
+        std::vector<std::string> args = command;
+        args.insert(args.end(), {"--id", "c1", "--config", link});
+        auto result = cli.run(args);
+        CHECK(result.exit_code == 6);
+        check_one_error(result);
+        CHECK(result.err.find("error: config file " + link +
+                              " is a symbolic link; refusing to read it") != std::string::npos);
+    }
+    CHECK(emulator.stats()["requests"] == 0);
+}
+
+TEST_CASE("an unreadable config file is exit 6 naming it and the reason", "[e2e][errors][config]") {
+    EmulatorProcess emulator(emulator_args(5));
+    Cli cli(emulator);
+    std::string config = cli.home().write_file("config.toml", "[default]\nregion = \"cn-zj\"\n");
+    REQUIRE(::chmod(config.c_str(), 0) == 0);
+    testing::ProcessSpec spec = cli_spec(cli, {"list", "--id", "c1", "--config", config});
+    if (::geteuid() == 0) {
+        // root reads any file; without these two capabilities it reads like everybody else.
+        spec.argv.insert(spec.argv.begin(),
+                         {"/usr/bin/setpriv", "--bounding-set", "-dac_override,-dac_read_search"});
+    }
+    auto result = testing::run_process(spec);
+    CHECK(result.exit_code == 6);
+    check_one_error(result);
+    CHECK(result.err.find("error: cannot read config file " + config + ": Permission denied") !=
+          std::string::npos);
+    CHECK(result.err.find("hint: check the permissions") != std::string::npos);
+    CHECK(emulator.stats()["requests"] == 0);
 }
 
 TEST_CASE("credentials and settings come from the profile in the config file", "[e2e][config]") {

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <thread>
 
 #include "cli/config_file.h"
 
@@ -569,6 +570,51 @@ TEST_CASE("load_config_file: an unreadable file is an error with the reason", "[
     CHECK(loaded.error().kind == ErrorKind::Config);
     CHECK(loaded.error().message == "cannot read config file " + path + ": Permission denied");
     CHECK(loaded.error().hint.find("permissions") != std::string::npos);
+}
+
+TEST_CASE("load_config_file: a file that fails to read is an error with the reason",
+          "[config][file]") {
+    // Opens fine, even for root, and every read at offset 0 fails with EIO.
+    auto loaded = load_config_file("/proc/self/mem");
+    REQUIRE_FALSE(loaded.has_value());
+    CHECK(loaded.error().kind == ErrorKind::Config);
+    CHECK(loaded.error().message == "cannot read config file /proc/self/mem: Input/output error");
+}
+
+TEST_CASE("load_config_file refuses a symbolic link, even a dangling one", "[config][file]") {
+    TempDir dir;
+    std::string real = dir.write("real.toml", kDesignExample, 0600);
+    std::string link = dir.path("config.toml");
+    REQUIRE(::symlink(real.c_str(), link.c_str()) == 0);
+    std::string dangling = dir.path("dangling.toml");
+    REQUIRE(::symlink(dir.path("nowhere.toml").c_str(), dangling.c_str()) == 0);
+    for (const std::string& path : {link, dangling}) {
+        auto loaded = load_config_file(path);
+        REQUIRE_FALSE(loaded.has_value());
+        CHECK(loaded.error().kind == ErrorKind::Config);
+        CHECK(loaded.error().message ==
+              "config file " + path + " is a symbolic link; refusing to read it");
+        CHECK(loaded.error().hint.find("--config") != std::string::npos);
+    }
+    CHECK(load_config_file(real).has_value());
+}
+
+TEST_CASE("load_config_file reads a link to a pipe, as a shell's <(...) gives", "[config][file]") {
+    TempDir dir;
+    std::string fifo = dir.path("fifo");
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    std::string link = dir.path("config.toml");
+    REQUIRE(::symlink(fifo.c_str(), link.c_str()) == 0);
+    std::thread writer([&] {
+        std::ofstream out(fifo);
+        out << "[default]\nregion = \"cn-sh2\"\n";
+    });
+    auto loaded = load_config_file(link);
+    writer.join();
+    REQUIRE(loaded.has_value());
+    REQUIRE(loaded->has_value());
+    REQUIRE((*loaded)->profiles.size() == 1);
+    CHECK(*(*loaded)->profiles[0].find("region") == "cn-sh2");
 }
 
 TEST_CASE("load_config_file refuses a file over 1 MiB", "[config][file]") {
