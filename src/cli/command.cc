@@ -14,6 +14,7 @@ Expected<Settings> prepare_settings(const GlobalOptions& global, CommandContext&
     if (!settings) {
         return settings;
     }
+    wipe_private_key_variable();
     if (!settings->quiet) {
         for (const auto& warning : settings->warnings) {
             print_warning(context.err, warning);

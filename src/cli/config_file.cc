@@ -139,6 +139,12 @@ Expected<std::string> read_all(const OpenFile& file, const std::string& path) {
 
 }  // namespace
 
+ConfigProfile::~ConfigProfile() {
+    for (auto& [key, value] : values) {
+        explicit_bzero(value.data(), value.size());
+    }
+}
+
 const std::string* ConfigProfile::find(std::string_view key) const {
     auto found = values.find(key);
     return found == values.end() ? nullptr : &found->second;
@@ -158,7 +164,7 @@ ConfigProfile& ConfigFile::profile(std::string_view name) {
     if (found != profiles.end()) {
         return *found;
     }
-    return profiles.emplace_back(ConfigProfile{std::string(name), {}});
+    return profiles.emplace_back(ConfigProfile(std::string(name)));
 }
 
 std::string format_toml_key(std::string_view name) {

@@ -19,6 +19,15 @@ struct ConfigProfile {
     std::string name;
     std::map<std::string, std::string, std::less<>> values;
 
+    // A profile may hold the private key: every copy wipes its values when it goes.
+    ConfigProfile() = default;
+    explicit ConfigProfile(std::string name_) : name(std::move(name_)) {}
+    ConfigProfile(const ConfigProfile&) = default;
+    ConfigProfile(ConfigProfile&&) = default;
+    ConfigProfile& operator=(const ConfigProfile&) = default;
+    ConfigProfile& operator=(ConfigProfile&&) = default;
+    ~ConfigProfile();
+
     // The value set for key, or nullptr when this profile does not set it.
     const std::string* find(std::string_view key) const;
 };

@@ -11,6 +11,7 @@
 #include <variant>
 
 #include "cli/app.h"
+#include "core/secret.h"
 
 namespace {
 
@@ -80,6 +81,8 @@ int run(int argc, char** argv, tidb_backups::Cancellation& cancellation) {
 
 int main(int argc, char** argv) {
     std::ios::sync_with_stdio(false);
+    // Before any flag, file or variable holding the private key is read.
+    tidb_backups::keep_secrets_out_of_core_dumps();
     // Outlives the signal thread, which is never joined.
     static tidb_backups::Cancellation cancellation;
     try {

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -21,8 +22,16 @@ namespace {
 
 // One setting's value and where it came from, for error messages that say what to fix.
 struct Sourced {
-    std::string value;
+    std::string value;   // wiped when it goes: it may be the private key
     std::string source;  // "--region", "SIGCALCLOUD_REGION", "profile 'prod'"
+
+    Sourced(std::string value_, std::string source_)
+        : value(std::move(value_)), source(std::move(source_)) {}
+    Sourced(const Sourced&) = default;
+    Sourced(Sourced&&) = default;
+    Sourced& operator=(const Sourced&) = default;
+    Sourced& operator=(Sourced&&) = default;
+    ~Sourced() { explicit_bzero(value.data(), value.size()); }
 };
 
 std::optional<std::string> non_empty(std::optional<std::string> value) {
@@ -61,9 +70,8 @@ const std::vector<std::string>& profile_keys() {
 }
 
 // The profile's values (empty when the file or the default profile is absent).
-Expected<std::map<std::string, std::string>> load_profile(Settings& settings,
-                                                          const GlobalOptions& flags,
-                                                          const Getenv& getenv) {
+Expected<ConfigProfile> load_profile(Settings& settings, const GlobalOptions& flags,
+                                     const Getenv& getenv) {
     std::optional<std::string> named_profile = non_empty(flags.profile);
     if (!named_profile) {
         named_profile = non_empty(getenv("SIGCALCLOUD_PROFILE"));
@@ -81,7 +89,7 @@ Expected<std::map<std::string, std::string>> load_profile(Settings& settings,
                                       settings.profile),
                           "set HOME or XDG_CONFIG_HOME, or pass --config FILE");
         }
-        return std::map<std::string, std::string>{};
+        return ConfigProfile{};
     }
 
     Expected<std::optional<ConfigFile>> loaded = load_config_file(settings.config_path);
@@ -99,13 +107,13 @@ Expected<std::map<std::string, std::string>> load_profile(Settings& settings,
                             settings.profile, settings.config_path),
                 "create it with a [" + settings.profile + "] table, or pass --config FILE");
         }
-        return std::map<std::string, std::string>{};
+        return ConfigProfile{};
     }
     const ConfigFile& file = **loaded;
     const ConfigProfile* profile = file.find_profile(settings.profile);
     if (profile == nullptr) {
         if (!named_profile) {
-            return std::map<std::string, std::string>{};
+            return ConfigProfile{};
         }
         std::string known;
         for (const auto& entry : file.profiles) {
@@ -127,22 +135,22 @@ Expected<std::map<std::string, std::string>> load_profile(Settings& settings,
                             settings.profile, settings.config_path));
         }
     }
-    return std::map<std::string, std::string>(profile->values.begin(), profile->values.end());
+    return *profile;
 }
 
 // flag > environment > profile.
 std::optional<Sourced> pick(const std::optional<std::string>& flag, std::string_view flag_name,
                             const Getenv& getenv, const char* env_name,
-                            const std::map<std::string, std::string>& profile,
-                            const std::string& key, const std::string& profile_name) {
+                            const ConfigProfile& profile, const std::string& key,
+                            const std::string& profile_name) {
     if (auto value = non_empty(flag)) {
-        return Sourced{*value, std::string(flag_name)};
+        return Sourced{std::move(*value), std::string(flag_name)};
     }
     if (auto value = non_empty(getenv(env_name))) {
-        return Sourced{*value, env_name};
+        return Sourced{std::move(*value), env_name};
     }
-    if (auto it = profile.find(key); it != profile.end() && !it->second.empty()) {
-        return Sourced{it->second, fmt::format("profile '{}'", profile_name)};
+    if (const std::string* value = profile.find(key); value != nullptr && !value->empty()) {
+        return Sourced{*value, fmt::format("profile '{}'", profile_name)};
     }
     return std::nullopt;
 }
@@ -245,6 +253,12 @@ Getenv process_environment() {
     };
 }
 
+void wipe_private_key_variable() {
+    if (char* value = std::getenv("SIGCALCLOUD_PRIVATE_KEY")) {
+        explicit_bzero(value, std::strlen(value));
+    }
+}
+
 Expected<Settings> resolve_settings(const GlobalOptions& flags, const Getenv& getenv) {
     Settings settings;
     settings.insecure = flags.insecure;
@@ -289,7 +303,7 @@ Expected<Settings> resolve_settings(const GlobalOptions& flags, const Getenv& ge
         }
     }
 
-    Expected<std::map<std::string, std::string>> profile = load_profile(settings, flags, getenv);
+    Expected<ConfigProfile> profile = load_profile(settings, flags, getenv);
     if (!profile) {
         return profile.error();
     }

@@ -22,6 +22,11 @@ namespace tidb_backups {
 using Getenv = std::function<std::optional<std::string>(const char* name)>;
 Getenv process_environment();
 
+// Overwrites SIGCALCLOUD_PRIVATE_KEY's value in this process's own environment (it reads as
+// empty afterwards), once Settings holds the key: no second copy stays in memory for a dump
+// or /proc/PID/environ to show.
+void wipe_private_key_variable();
+
 // Global options as typed on the command line; unset optionals fall back to other sources.
 struct GlobalOptions {
     std::optional<std::string> region;

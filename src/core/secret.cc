@@ -1,5 +1,8 @@
 #include "core/secret.h"
 
+#include <sys/prctl.h>
+#include <sys/resource.h>
+
 #include <openssl/crypto.h>
 
 namespace tidb_backups {
@@ -27,6 +30,13 @@ void Secret::wipe() noexcept {
         OPENSSL_cleanse(value_.data(), value_.size());
     }
     value_.clear();
+}
+
+bool keep_secrets_out_of_core_dumps() {
+    rlimit none{0, 0};
+    bool limited = ::setrlimit(RLIMIT_CORE, &none) == 0;
+    bool undumpable = ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == 0;
+    return limited && undumpable;
 }
 
 }  // namespace tidb_backups

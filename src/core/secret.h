@@ -25,4 +25,9 @@ class Secret {
     std::string value_;
 };
 
+// Makes sure no core dump carries the private key out of this process: the core size limit
+// goes to 0 and the process becomes non-dumpable (which also keeps other processes of the same
+// user from attaching a debugger). Best effort: false if the kernel refused either.
+bool keep_secrets_out_of_core_dumps();
+
 }  // namespace tidb_backups
