@@ -33,10 +33,13 @@ void check_failed_cleanly(const ProcessResult& result, int code, std::string_vie
     CHECK(result.err.find("terminate called") == std::string::npos);
 }
 
+// Recovered or tolerated faults: every backup, once, in order, and a quiet stderr (retries
+// are logged only with -v).
 void check_complete(const ProcessResult& result) {
     INFO(result.describe());
     REQUIRE(result.exit_code == 0);
     CHECK(BackupObject::parse(result.out) == BackupObject(expected_backups("c1", kBackups)));
+    CHECK(result.err.empty());
 }
 
 }  // namespace
@@ -127,6 +130,7 @@ TEST_CASE("fault: Data null is an empty page", "[e2e][faults]") {
     INFO(result.describe());
     CHECK(result.exit_code == 0);
     CHECK(result.out == "[]\n");
+    CHECK(result.err.empty());
 }
 
 TEST_CASE("fault: duplicate BackupIds are printed once", "[e2e][faults]") {
