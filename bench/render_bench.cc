@@ -81,8 +81,8 @@ std::vector<std::string> make_page_bodies(std::int64_t count) {
     for (const auto& body : bodies) {
         auto page = tidb_backups::parse_backup_page(body);
         if (!page) {
-            std::fprintf(stderr, "bench-render: a generated page does not parse: %s\n",
-                         page.error().message.c_str());
+            (void)std::fprintf(stderr, "bench-render: a generated page does not parse: %s\n",
+                               page.error().message.c_str());
             std::exit(1);
         }
         for (auto& backup : page->backups) {
@@ -109,28 +109,29 @@ std::vector<std::string> make_page_bodies(std::int64_t count) {
 int main(int argc, char** argv) {
     Options options;
     if (!parse_options(argc, argv, options)) {
-        std::fprintf(stderr,
-                     "usage: bench-render [--backups N] [--format json|table|ndjson|csv|tsv|none] "
-                     "[--out FILE]\n");
+        (void)std::fprintf(
+            stderr,
+            "usage: bench-render [--backups N] [--format json|table|ndjson|csv|tsv|none] "
+            "[--out FILE]\n");
         return 2;
     }
     auto format = tidb_backups::parse_output_format(options.format);
     if (!format && options.format != "none") {
-        std::fprintf(stderr, "bench-render: unknown format '%s'\n", options.format.c_str());
+        (void)std::fprintf(stderr, "bench-render: unknown format '%s'\n", options.format.c_str());
         return 2;
     }
     std::vector<std::string> bodies = make_page_bodies(options.backups);
     std::vector<BackupObject> backups = bench_parse_pages(bodies);
     if (static_cast<std::int64_t>(backups.size()) != options.backups) {
-        std::fprintf(stderr, "bench-render: parsed %zu backups, expected %lld\n", backups.size(),
-                     static_cast<long long>(options.backups));
+        (void)std::fprintf(stderr, "bench-render: parsed %zu backups, expected %lld\n",
+                           backups.size(), static_cast<long long>(options.backups));
         return 1;
     }
     if (format) {
         std::ofstream out(options.out, std::ios::binary);
         bench_render_backups(backups, *format, out);
     }
-    std::fprintf(stderr, "bench-render: %zu pages, %zu backups, format %s\n", bodies.size(),
-                 backups.size(), options.format.c_str());
+    (void)std::fprintf(stderr, "bench-render: %zu pages, %zu backups, format %s\n", bodies.size(),
+                       backups.size(), options.format.c_str());
     return 0;
 }

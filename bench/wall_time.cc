@@ -41,13 +41,13 @@ bool parse_count(std::string_view text, int& value) {
 
 bool parse_plan(int argc, char** argv, Plan& plan) {
     int i = 1;
-    for (; i < argc && std::string_view(argv[i]) != "--"; ++i) {
+    // Flags before the first "--" come in pairs: the flag, then its value.
+    for (; i < argc && std::string_view(argv[i]) != "--"; i += 2) {
         std::string_view flag = argv[i];
         int* target = flag == "--runs" ? &plan.runs : flag == "--warmup" ? &plan.warmup : nullptr;
         if (target == nullptr || i + 1 >= argc || !parse_count(argv[i + 1], *target)) {
             return false;
         }
-        ++i;
     }
     for (; i < argc; ++i) {
         if (std::string_view(argv[i]) == "--") {
@@ -87,7 +87,8 @@ long long run_once(const Command& command) {
     int rc = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
     if (rc != 0) {
-        std::fprintf(stderr, "bench-wall-time: cannot start %s: %s\n", argv[0], std::strerror(rc));
+        (void)std::fprintf(stderr, "bench-wall-time: cannot start %s: %s\n", argv[0],
+                           std::strerror(rc));
         return -1;
     }
     int status = 0;
@@ -95,10 +96,10 @@ long long run_once(const Command& command) {
     }
     auto elapsed = std::chrono::steady_clock::now() - start;
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        std::fprintf(stderr, "bench-wall-time: `%s` %s %d; run it by hand to see why\n",
-                     describe(command).c_str(),
-                     WIFEXITED(status) ? "exited with" : "was killed by signal",
-                     WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+        (void)std::fprintf(stderr, "bench-wall-time: `%s` %s %d; run it by hand to see why\n",
+                           describe(command).c_str(),
+                           WIFEXITED(status) ? "exited with" : "was killed by signal",
+                           WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
         return -1;
     }
     return std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count();
@@ -107,8 +108,8 @@ long long run_once(const Command& command) {
 double median(std::vector<long long> values) {
     std::sort(values.begin(), values.end());
     std::size_t n = values.size();
-    return n % 2 == 1 ? static_cast<double>(values[n / 2])
-                      : (static_cast<double>(values[n / 2 - 1]) + values[n / 2]) / 2.0;
+    auto at = [&values](std::size_t i) { return static_cast<double>(values[i]); };
+    return n % 2 == 1 ? at(n / 2) : (at(n / 2 - 1) + at(n / 2)) / 2.0;
 }
 
 }  // namespace
@@ -116,7 +117,7 @@ double median(std::vector<long long> values) {
 int main(int argc, char** argv) {
     Plan plan;
     if (!parse_plan(argc, argv, plan)) {
-        std::fprintf(
+        (void)std::fprintf(
             stderr,
             "usage: bench-wall-time [--runs N] [--warmup N] -- CMD ARGS... [-- CMD ARGS...]\n");
         return 2;
@@ -136,7 +137,11 @@ int main(int argc, char** argv) {
     }
     for (const auto& t : times) {
         auto [lo, hi] = std::minmax_element(t.begin(), t.end());
-        std::printf("%.3f\t%.3f\t%.3f\n", median(t) / 1e6, *lo / 1e6, *hi / 1e6);
+        // The times are this program's whole output: a failed write must not look like success.
+        if (std::printf("%.3f\t%.3f\t%.3f\n", median(t) / 1e6, static_cast<double>(*lo) / 1e6,
+                        static_cast<double>(*hi) / 1e6) < 0) {
+            return 1;
+        }
     }
-    return 0;
+    return std::fflush(stdout) == 0 ? 0 : 1;
 }

@@ -10,6 +10,8 @@ packages=(
     zsh fish bash-completion groff-base man-db dpkg-dev file tinyproxy
     # fuzzing (clang with libFuzzer)
     clang libclang-rt-14-dev
+    # scripts/static-checks.sh (clang-tidy also installs run-clang-tidy)
+    clang-tidy cppcheck
 )
 
 missing=()

@@ -411,7 +411,7 @@ std::string zsh_spec_lines(const std::string& fn, const std::vector<CompletionFl
     std::string out;
     for (const auto& flag : flags) {
         for (const auto& spec : zsh_flag_specs(fn, flag)) {
-            out += " \\\n" + indent + spec;
+            out.append(" \\\n").append(indent).append(spec);
         }
     }
     return out;

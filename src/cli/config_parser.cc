@@ -331,7 +331,7 @@ class ConfigParser {
         }
         table_lines_.emplace(name, line_number_);
         key_lines_.clear();
-        config_.profiles.push_back(ConfigProfile(std::move(name)));
+        config_.profiles.emplace_back(std::move(name));
         return ok();
     }
 

@@ -52,7 +52,8 @@ void restore_terminal_and_resend(int sig) {
     sigemptyset(&only);
     sigaddset(&only, sig);
     ::sigprocmask(SIG_UNBLOCK, &only, nullptr);
-    ::raise(sig);
+    // Nothing could be done here if raise() failed (it cannot, for a signal we were sent).
+    (void)::raise(sig);
     struct sigaction again = restoring_action();
     ::sigaction(sig, &again, nullptr);
     ::tcsetattr(STDIN_FILENO, TCSANOW, &g_terminal_quiet);
@@ -326,10 +327,11 @@ std::string listed(const std::vector<std::string>& items, std::string_view last_
 Error missing_error(const std::vector<std::string>& missing, const std::string& profile,
                     bool no_input) {
     std::vector<std::string> flags;
+    flags.reserve(missing.size());
     for (const std::string& what : missing) {
-        flags.push_back(what == "region"       ? "--region"
-                        : what == "public key" ? "--public-key"
-                                               : "--private-key-stdin");
+        flags.emplace_back(what == "region"       ? "--region"
+                           : what == "public key" ? "--public-key"
+                                                  : "--private-key-stdin");
     }
     return usage(
         fmt::format("configure{}: no {} given for new profile '{}' (use {})",

@@ -14,7 +14,7 @@ using Clock = std::chrono::steady_clock;
 
 constexpr std::string_view kAction = "ListTiDBClusterBackup";
 // -vv shows bodies; a huge one (a misconfigured endpoint serving a file) is cut.
-constexpr std::size_t kLoggedBodyLimit = 64 * 1024;
+constexpr std::size_t kLoggedBodyLimit = std::size_t{64} * 1024;
 
 bool is_masked(const std::string& name) {
     return name == "Signature" || name == "PublicKey";

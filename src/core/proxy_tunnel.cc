@@ -21,7 +21,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 // A proxy's answer to CONNECT is a status line and a few headers; more is not a proxy.
-constexpr std::size_t kMaxAnswerBytes = 16 * 1024;
+constexpr std::size_t kMaxAnswerBytes = std::size_t{16} * 1024;
 
 std::string base64(std::string_view bytes) {
     std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');

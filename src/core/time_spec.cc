@@ -93,7 +93,7 @@ std::optional<std::int64_t> parse_iso(std::string_view text) {
     std::string_view zone = text.substr(pos);
     std::int64_t civil =
         days_from_civil(*year, static_cast<unsigned>(*month), static_cast<unsigned>(*day)) * 86400 +
-        hour * 3600 + minute * 60 + second;
+        std::int64_t{hour} * 3600 + std::int64_t{minute} * 60 + second;
     if (zone == "Z" || zone == "z") {
         return civil;
     }

@@ -13,7 +13,7 @@ namespace tidb_backups::emulator {
 
 namespace {
 
-constexpr std::int64_t kDay = 24 * 3600;
+constexpr std::int64_t kDay = std::int64_t{24} * 3600;
 
 // The pseudo-random values of one backup, all cut from one SHA1 so that a backup never changes
 // when the options for other clusters, or the number of backups, change.

@@ -37,7 +37,7 @@ class Catalog {
     explicit Catalog(CatalogOptions options);
 
     // How long before `now` the newest (non-grown) backup starts.
-    static constexpr std::int64_t kNewestAge = 3 * 3600;
+    static constexpr std::int64_t kNewestAge = std::int64_t{3} * 3600;
 
     // Backups of `cluster_id` before any growth.
     std::int64_t count(std::string_view cluster_id) const;

@@ -75,7 +75,7 @@ std::string_view fault_name(Fault fault) {
 }
 
 FaultInjector::FaultInjector(FaultPlan plan)
-    : plan_(std::move(plan)), seed_(plan_.seed ? *plan_.seed : std::random_device{}()) {}
+    : plan_(plan), seed_(plan_.seed ? *plan_.seed : std::random_device{}()) {}
 
 Decision FaultInjector::next() {
     return decide(arrived_.fetch_add(1, std::memory_order_acq_rel));

@@ -204,7 +204,11 @@ Expected<int> EmulatorServer::bind() {
             fmt::format("the emulator listens on loopback only, not '{}'", options_.host),
             "use 127.0.0.1, ::1 or localhost");
     }
-    std::signal(SIGPIPE, SIG_IGN);  // a client that vanishes must not kill the server
+    // A client that vanishes must not kill the server.
+    if (std::signal(SIGPIPE, SIG_IGN) == SIG_ERR) {
+        return make_error(ErrorKind::Network,
+                          fmt::format("cannot ignore SIGPIPE: {}", std::strerror(errno)));
+    }
 
     if (is_https()) {
         for (const std::string& path : {options_.cert_file, options_.key_file}) {
