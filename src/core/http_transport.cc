@@ -42,17 +42,12 @@ bool resolves(const std::string& host) {
     return rc == 0 || rc == EAI_AGAIN;
 }
 
-// Swaps a fresh, not yet connected socket for /dev/null: cpp-httplib's connect() then fails at
-// once (ENOTSOCK) and it closes the stand-in. The one way to refuse a connection from inside
-// its socket hook (shutdown() does nothing to a socket that is not connected yet).
-void make_unconnectable(int socket) {
-    int null = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-    if (null < 0 || ::dup3(null, socket, O_CLOEXEC) < 0) {
-        ::shutdown(socket, SHUT_RDWR);
-    }
-    if (null >= 0) {
-        ::close(null);
-    }
+// Swaps a fresh, not yet connected socket for a descriptor of /dev/null: cpp-httplib's
+// connect() then fails at once (ENOTSOCK) and it closes the stand-in. The one way to refuse a
+// connection from inside its socket hook (shutdown() does nothing to an unconnected socket).
+// dup3 onto a descriptor that exists needs no new slot, so it cannot run out of them.
+void make_unconnectable(int socket, int stand_in) {
+    ::dup3(stand_in, socket, O_CLOEXEC);
 }
 
 class HttpTransport final : public Transport {
@@ -67,6 +62,10 @@ class HttpTransport final : public Transport {
         client_.set_write_timeout(seconds.count(), micros.count());
         client_.set_keep_alive(true);
         client_.set_tcp_nodelay(true);  // headers and body go in two writes: no Nagle delay
+        stand_in_ = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+        if (stand_in_ < 0) {  // no /dev in a sandbox: a Unix socket cannot connect to IP either
+            stand_in_ = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        }
         client_.set_socket_options([this](socket_t socket) { on_new_socket(socket); });
         client_.set_follow_location(false);
         client_.set_default_headers(
@@ -91,6 +90,7 @@ class HttpTransport final : public Transport {
             return make_error(ErrorKind::Interrupted, "interrupted");
         }
         tunnel_failure_.reset();
+        tunnel_granted_ = false;
         auto started = Clock::now();
         httplib::Request request;
         request.method = "POST";
@@ -121,7 +121,7 @@ class HttpTransport final : public Transport {
             if (aborted_) {
                 return make_error(ErrorKind::Interrupted, "interrupted");
             }
-            if (tunnel_failure_) {
+            if (tunnel_failure_ && tunnel_failure_->kind != ErrorKind::Interrupted) {
                 return *tunnel_failure_;
             }
             if (overran_) {
@@ -158,6 +158,9 @@ class HttpTransport final : public Transport {
         if (watchdog_.joinable()) {
             watchdog_.join();
         }
+        if (stand_in_ >= 0) {
+            ::close(stand_in_);
+        }
     }
 
   private:
@@ -166,20 +169,27 @@ class HttpTransport final : public Transport {
         // abort() can land between a request's start and its socket's creation, where stop()
         // has nothing to cut.
         if (aborted_ || tunnel_failure_) {
-            make_unconnectable(socket);
+            make_unconnectable(socket, stand_in_);
             return;
         }
         // cpp-httplib 0.11 deadlocks on a proxy that refuses CONNECT (see proxy_tunnel.h), so
-        // each tunnel it is about to ask for is asked for first on a socket of our own. A proxy
-        // that says yes to us and no to httplib a moment later would still hang it; that
-        // window is the time of one round trip.
-        if (options_.proxy && options_.endpoint.is_https()) {
+        // the tunnel it is about to ask for is asked for first on a socket of our own, once an
+        // attempt. A proxy that says yes to us and no to httplib a moment later would still
+        // hang it; that window is the time of one round trip.
+        if (options_.proxy && options_.endpoint.is_https() && !tunnel_granted_) {
+            Clock::time_point deadline;
+            {
+                std::lock_guard lock(watch_mutex_);
+                deadline = deadline_;
+            }
             Status tunnel = tunnel_probe_.run(*options_.proxy, options_.endpoint.host,
-                                              options_.endpoint.port, options_.timeout);
+                                              options_.endpoint.port, options_.timeout, deadline);
             if (!tunnel) {
                 tunnel_failure_ = tunnel.error();
-                make_unconnectable(socket);
+                make_unconnectable(socket, stand_in_);
+                return;
             }
+            tunnel_granted_ = true;
         }
     }
 
@@ -298,7 +308,10 @@ class HttpTransport final : public Transport {
     httplib::Client client_;
     std::atomic<bool> aborted_{false};
     TunnelProbe tunnel_probe_;
-    std::optional<Error> tunnel_failure_;  // this attempt's, set and read on the sending thread
+    // This attempt's probe verdict; set and read on the sending thread only.
+    std::optional<Error> tunnel_failure_;
+    bool tunnel_granted_ = false;
+    int stand_in_ = -1;
 
     std::mutex watch_mutex_;
     std::condition_variable watch_wake_;

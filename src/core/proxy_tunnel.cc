@@ -10,9 +10,12 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 
 #include <fmt/format.h>
 #include <openssl/evp.h>
+
+#include "core/ascii.h"
 
 namespace tidb_backups {
 
@@ -66,6 +69,10 @@ std::string proxy_basic_credentials(const Proxy& proxy) {
     return "Basic " + base64(proxy.user + ":" + proxy.password);
 }
 
+bool ProxyAnswer::safe_for_httplib() const {
+    return !connection_close && !(version == "HTTP/1.0" && reason != "Connection established");
+}
+
 ProxyAnswer parse_proxy_answer(std::string_view head) {
     ProxyAnswer answer;
     std::string_view line = head.substr(0, head.find("\r\n"));
@@ -83,9 +90,35 @@ ProxyAnswer parse_proxy_answer(std::string_view head) {
         }
         status = status * 10 + (digit - '0');
     }
+    answer.version = std::string(line.substr(0, space));
     answer.status = status;
     if (line.size() > space + 5) {
         answer.reason = std::string(line.substr(space + 5));
+    }
+    // Headers, for Connection: close (names and this value in any case).
+    std::size_t at = line.size() + 2;
+    while (at < head.size()) {
+        std::size_t end = head.find("\r\n", at);
+        std::string_view header = head.substr(at, end == std::string_view::npos ? end : end - at);
+        if (header.empty()) {
+            break;
+        }
+        auto colon = header.find(':');
+        if (colon != std::string_view::npos &&
+            same_ignoring_ascii_case(header.substr(0, colon), "Connection")) {
+            std::string_view value = header.substr(colon + 1);
+            while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) {
+                value.remove_prefix(1);
+            }
+            while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) {
+                value.remove_suffix(1);
+            }
+            answer.connection_close = same_ignoring_ascii_case(value, "close");
+        }
+        if (end == std::string_view::npos) {
+            break;
+        }
+        at = end + 2;
     }
     return answer;
 }
@@ -113,10 +146,24 @@ Error proxy_refusal(const Proxy& proxy, const ProxyAnswer& answer, std::string_v
 }
 
 Status TunnelProbe::run(const Proxy& proxy, const std::string& host, int port,
-                        std::chrono::milliseconds timeout) {
+                        std::chrono::milliseconds timeout, Clock::time_point deadline) {
     const std::string target = host.find(':') != std::string::npos
                                    ? fmt::format("[{}]:{}", host, port)
                                    : fmt::format("{}:{}", host, port);
+    if (!open()) {
+        return was_cut() ? make_error(ErrorKind::Interrupted, "interrupted")
+                         : network_error("could not create an event descriptor", "", true);
+    }
+    Status status = connect_to(proxy, timeout, deadline);
+    if (status) {
+        status = exchange(proxy, target, timeout, deadline);
+    }
+    close();
+    return status;
+}
+
+Status TunnelProbe::connect_to(const Proxy& proxy, std::chrono::milliseconds timeout,
+                               Clock::time_point deadline) {
     addrinfo hints{};
     hints.ai_socktype = SOCK_STREAM;
     addrinfo* found = nullptr;
@@ -125,57 +172,57 @@ Status TunnelProbe::run(const Proxy& proxy, const std::string& host, int port,
         return network_error(fmt::format("could not resolve the proxy host '{}'", proxy.host),
                              "check the host in --proxy or HTTPS_PROXY", true);
     }
-    int socket = ::socket(found->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    if (socket < 0 || !open(socket)) {
-        freeaddrinfo(found);
-        if (socket >= 0) {
-            ::close(socket);
+    std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> addresses(found, &freeaddrinfo);
+    const std::string seconds =
+        fmt::format("{:g}s", std::chrono::duration<double>(timeout).count());
+    Status last =
+        network_error(fmt::format("could not connect to the proxy {}", proxy.shown()),
+                      "check --proxy or HTTPS_PROXY, and that the proxy is running", true);
+    // Every address in turn, as cpp-httplib does: "localhost" may be ::1 first, with the proxy
+    // listening on 127.0.0.1 only.
+    for (addrinfo* address = found; address != nullptr; address = address->ai_next) {
+        close_socket();
+        socket_ = ::socket(address->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        if (socket_ < 0) {
+            continue;
         }
-        return was_cut() ? make_error(ErrorKind::Interrupted, "interrupted")
-                         : network_error("could not open a socket", "", true);
-    }
-    Status status = Done{};
-    const Clock::time_point deadline = Clock::now() + timeout;
-    if (::connect(socket, found->ai_addr, found->ai_addrlen) != 0 && errno != EINPROGRESS) {
-        status = network_error(
-            fmt::format("could not connect to the proxy {}: {}", proxy.shown(), strerror(errno)),
+        int failure = 0;
+        if (::connect(socket_, address->ai_addr, address->ai_addrlen) != 0) {
+            failure = errno;
+        }
+        if (failure == EINPROGRESS) {
+            Clock::time_point until = std::min(Clock::now() + timeout, deadline);
+            Wait waited = wait_for(socket_, POLLOUT, wake_, until);
+            if (waited == Wait::Cut) {
+                return make_error(ErrorKind::Interrupted, "interrupted");
+            }
+            if (waited == Wait::TimedOut) {
+                last = network_error(fmt::format("could not connect to the proxy {} within {}",
+                                                 proxy.shown(), seconds),
+                                     "check --proxy or HTTPS_PROXY", true);
+                continue;
+            }
+            socklen_t length = sizeof failure;
+            getsockopt(socket_, SOL_SOCKET, SO_ERROR, &failure, &length);
+        }
+        if (failure == 0) {
+            return Done{};
+        }
+        last = network_error(
+            fmt::format("could not connect to the proxy {}: {}", proxy.shown(), strerror(failure)),
             "check --proxy or HTTPS_PROXY, and that the proxy is running", true);
     }
-    freeaddrinfo(found);
-    if (status) {
-        Wait waited = wait_for(socket, POLLOUT, wake_, deadline);
-        int failure = 0;
-        socklen_t length = sizeof failure;
-        getsockopt(socket, SOL_SOCKET, SO_ERROR, &failure, &length);
-        if (waited == Wait::Cut) {
-            status = make_error(ErrorKind::Interrupted, "interrupted");
-        } else if (waited == Wait::TimedOut) {
-            status = network_error(
-                fmt::format("could not connect to the proxy {} within {:g}s", proxy.shown(),
-                            std::chrono::duration<double>(timeout).count()),
-                "check --proxy or HTTPS_PROXY", true);
-        } else if (failure != 0) {
-            status =
-                network_error(fmt::format("could not connect to the proxy {}: {}", proxy.shown(),
-                                          strerror(failure)),
-                              "check --proxy or HTTPS_PROXY, and that the proxy is running", true);
-        }
-    }
-    if (status) {
-        status = exchange(socket, proxy, target, timeout);
-    }
-    close();
-    return status;
+    return last;
 }
 
-Status TunnelProbe::exchange(int socket, const Proxy& proxy, const std::string& target,
-                             std::chrono::milliseconds timeout) {
+Status TunnelProbe::exchange(const Proxy& proxy, const std::string& target,
+                             std::chrono::milliseconds timeout, Clock::time_point deadline) {
     std::string request = fmt::format("CONNECT {0} HTTP/1.1\r\nHost: {0}\r\n", target);
     if (!proxy.user.empty()) {
         request += "Proxy-Authorization: " + proxy_basic_credentials(proxy) + "\r\n";
     }
     request += "\r\n";
-    const Clock::time_point deadline = Clock::now() + timeout;
+    const Clock::time_point until = std::min(Clock::now() + timeout, deadline);
     auto no_answer = [&] {
         return network_error(fmt::format("no answer from the proxy {} within {:g}s", proxy.shown(),
                                          std::chrono::duration<double>(timeout).count()),
@@ -183,27 +230,28 @@ Status TunnelProbe::exchange(int socket, const Proxy& proxy, const std::string& 
     };
     std::size_t sent = 0;
     while (sent < request.size()) {
-        Wait waited = wait_for(socket, POLLOUT, wake_, deadline);
+        Wait waited = wait_for(socket_, POLLOUT, wake_, until);
         if (waited != Wait::Ready) {
             return waited == Wait::Cut ? make_error(ErrorKind::Interrupted, "interrupted")
                                        : no_answer();
         }
-        ssize_t wrote = ::send(socket, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+        ssize_t wrote = ::send(socket_, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
         if (wrote < 0 && errno != EAGAIN && errno != EINTR) {
             return network_error(fmt::format("the proxy {} closed the connection", proxy.shown()),
                                  "", true);
         }
         sent += wrote > 0 ? static_cast<std::size_t>(wrote) : 0;
     }
+    explicit_bzero(request.data(), request.size());  // it carried the proxy's password
     std::string head;
     std::array<char, 2048> buffer{};
     while (head.find("\r\n\r\n") == std::string::npos) {
-        Wait waited = wait_for(socket, POLLIN, wake_, deadline);
+        Wait waited = wait_for(socket_, POLLIN, wake_, until);
         if (waited != Wait::Ready) {
             return waited == Wait::Cut ? make_error(ErrorKind::Interrupted, "interrupted")
                                        : no_answer();
         }
-        ssize_t got = ::recv(socket, buffer.data(), buffer.size(), 0);
+        ssize_t got = ::recv(socket_, buffer.data(), buffer.size(), 0);
         if (got == 0 || (got < 0 && errno != EAGAIN && errno != EINTR)) {
             break;  // what arrived so far may still say why
         }
@@ -211,6 +259,11 @@ Status TunnelProbe::exchange(int socket, const Proxy& proxy, const std::string& 
         if (head.size() > kMaxAnswerBytes) {
             break;
         }
+    }
+    if (head.empty()) {
+        return network_error(
+            fmt::format("the proxy {} closed the connection without an answer", proxy.shown()),
+            "check --proxy or HTTPS_PROXY", true);
     }
     ProxyAnswer answer = parse_proxy_answer(head);
     if (answer.status == 0) {
@@ -221,20 +274,26 @@ Status TunnelProbe::exchange(int socket, const Proxy& proxy, const std::string& 
     if (answer.status < 200 || answer.status > 299) {
         return proxy_refusal(proxy, answer, target);
     }
+    if (!answer.safe_for_httplib()) {
+        return network_error(
+            fmt::format("the proxy {} granted the tunnel with '{} {} {}'{}, which cpp-httplib "
+                        "0.11 cannot take without hanging",
+                        proxy.shown(), answer.version, answer.status, answer.reason,
+                        answer.connection_close ? " and Connection: close" : ""),
+            "reach the endpoint without this proxy (NO_PROXY), or through one that answers "
+            "'Connection established'",
+            false);
+    }
     return Done{};
 }
 
-bool TunnelProbe::open(int socket) {
+bool TunnelProbe::open() {
     std::lock_guard lock(mutex_);
     if (cut_) {
         return false;
     }
     wake_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-    if (wake_ < 0) {
-        return false;
-    }
-    socket_ = socket;
-    return true;
+    return wake_ >= 0;
 }
 
 bool TunnelProbe::was_cut() {
@@ -242,12 +301,16 @@ bool TunnelProbe::was_cut() {
     return cut_;
 }
 
-void TunnelProbe::close() {
-    std::lock_guard lock(mutex_);
+void TunnelProbe::close_socket() {
     if (socket_ >= 0) {
         ::close(socket_);
         socket_ = -1;
     }
+}
+
+void TunnelProbe::close() {
+    close_socket();
+    std::lock_guard lock(mutex_);
     if (wake_ >= 0) {
         ::close(wake_);
         wake_ = -1;

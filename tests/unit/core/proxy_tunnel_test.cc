@@ -36,6 +36,7 @@ class ScriptedProxy {
     ScriptedProxy(const ScriptedProxy&) = delete;
     ScriptedProxy& operator=(const ScriptedProxy&) = delete;
     ~ScriptedProxy() {
+        ::shutdown(listener_, SHUT_RDWR);  // ends an accept() that no client will satisfy
         if (server_.joinable()) {
             server_.join();
         }
@@ -45,6 +46,10 @@ class ScriptedProxy {
     void serve(std::string answer) {
         server_ = std::thread([this, answer = std::move(answer)] {
             int client = ::accept(listener_, nullptr, nullptr);
+            if (client < 0) {
+                request_.set_value("");
+                return;
+            }
             std::string head;
             char buffer[512];
             while (head.find("\r\n\r\n") == std::string::npos) {
@@ -77,6 +82,12 @@ class ScriptedProxy {
     std::promise<std::string> request_;
 };
 
+// A probe with one --timeout for each step and the attempt's deadline at twice that.
+Status probe_run(TunnelProbe& probe, const Proxy& proxy, const std::string& host,
+                 std::chrono::milliseconds timeout) {
+    return probe.run(proxy, host, 443, timeout, std::chrono::steady_clock::now() + 2 * timeout);
+}
+
 }  // namespace
 
 TEST_CASE("proxy credentials are sent as RFC 7617 Basic", "[proxy]") {
@@ -96,11 +107,56 @@ TEST_CASE("a proxy's status line is split into status and reason", "[proxy]") {
     CHECK(parse_proxy_answer("").status == 0);
 }
 
+TEST_CASE("the answer's version and Connection header tell whether cpp-httplib can take it",
+          "[proxy]") {
+    ProxyAnswer tinyproxy = parse_proxy_answer(
+        "HTTP/1.0 200 Connection established\r\n"
+        "Proxy-agent: tinyproxy/1.11.1\r\n\r\n");
+    CHECK(tinyproxy.version == "HTTP/1.0");
+    CHECK_FALSE(tinyproxy.connection_close);
+    CHECK(tinyproxy.safe_for_httplib());
+    CHECK(parse_proxy_answer("HTTP/1.1 200 OK\r\n\r\n").safe_for_httplib());
+    CHECK_FALSE(parse_proxy_answer("HTTP/1.0 200 OK\r\n\r\n").safe_for_httplib());
+    CHECK_FALSE(
+        parse_proxy_answer("HTTP/1.0 200 Connection Established\r\n\r\n").safe_for_httplib());
+    ProxyAnswer closing =
+        parse_proxy_answer("HTTP/1.1 200 Connection established\r\nconnection:  Close \r\n\r\n");
+    CHECK(closing.connection_close);
+    CHECK_FALSE(closing.safe_for_httplib());
+    CHECK_FALSE(
+        parse_proxy_answer("HTTP/1.1 200 OK\r\nX-Connection: close\r\n\r\n").connection_close);
+}
+
+TEST_CASE("a granted tunnel that would hang cpp-httplib is refused, not retried", "[proxy]") {
+    for (const char* answer :
+         {"HTTP/1.0 200 OK\r\n\r\n",
+          "HTTP/1.1 200 Connection established\r\nConnection: close\r\n\r\n"}) {
+        INFO(answer);
+        ScriptedProxy scripted;
+        scripted.serve(answer);
+        TunnelProbe probe;
+        Status status = probe_run(probe, scripted.proxy(), "api.example", 5s);
+        REQUIRE_FALSE(status.has_value());
+        CHECK_FALSE(status.error().retryable);
+        CHECK(status.error().message.find("cannot take without hanging") != std::string::npos);
+        CHECK(status.error().hint.find("NO_PROXY") != std::string::npos);
+    }
+}
+
+TEST_CASE("a proxy named by host name is reached on whichever address listens", "[proxy]") {
+    ScriptedProxy scripted;  // 127.0.0.1 only; localhost may resolve to ::1 first
+    scripted.serve("HTTP/1.0 200 Connection established\r\n\r\n");
+    TunnelProbe probe;
+    Proxy proxy = scripted.proxy();
+    proxy.host = "localhost";
+    CHECK(probe_run(probe, proxy, "api.example", 5s).has_value());
+}
+
 TEST_CASE("a tunnel the proxy grants is a success, asked with the credentials", "[proxy]") {
     ScriptedProxy scripted;
     scripted.serve("HTTP/1.1 200 Connection established\r\n\r\n");
     TunnelProbe probe;
-    Status status = probe.run(scripted.proxy("u", "secret"), "api.example", 443, 5s);
+    Status status = probe_run(probe, scripted.proxy("u", "secret"), "api.example", 5s);
     CHECK(status.has_value());
     std::string request = scripted.request();
     CHECK(request.rfind("CONNECT api.example:443 HTTP/1.1\r\n", 0) == 0);
@@ -111,7 +167,7 @@ TEST_CASE("a proxy that refuses the credentials is a non-retryable error without
     ScriptedProxy scripted;
     scripted.serve("HTTP/1.0 407 Proxy Authentication Required\r\nConnection: close\r\n\r\n");
     TunnelProbe probe;
-    Status status = probe.run(scripted.proxy("u", "wrong-secret"), "api.example", 443, 5s);
+    Status status = probe_run(probe, scripted.proxy("u", "wrong-secret"), "api.example", 5s);
     REQUIRE_FALSE(status.has_value());
     CHECK(status.error().kind == ErrorKind::Network);
     CHECK_FALSE(status.error().retryable);
@@ -126,7 +182,7 @@ TEST_CASE("a proxy failing upstream is retryable; one answering garbage is named
         ScriptedProxy scripted;
         scripted.serve("HTTP/1.1 502 Bad Gateway\r\n\r\n");
         TunnelProbe probe;
-        Status status = probe.run(scripted.proxy(), "::1", 443, 5s);
+        Status status = probe_run(probe, scripted.proxy(), "::1", 5s);
         REQUIRE_FALSE(status.has_value());
         CHECK(status.error().retryable);
         CHECK(status.error().message.find("to [::1]:443:") != std::string::npos);
@@ -136,7 +192,7 @@ TEST_CASE("a proxy failing upstream is retryable; one answering garbage is named
         ScriptedProxy scripted;
         scripted.serve("SSH-2.0-OpenSSH_9.2\r\n\r\n");
         TunnelProbe probe;
-        Status status = probe.run(scripted.proxy(), "api.example", 443, 5s);
+        Status status = probe_run(probe, scripted.proxy(), "api.example", 5s);
         REQUIRE_FALSE(status.has_value());
         CHECK(status.error().message.find("did not answer CONNECT with HTTP") != std::string::npos);
     }
@@ -147,20 +203,34 @@ TEST_CASE("a silent proxy is given up on at the timeout", "[proxy]") {
     scripted.serve("");
     TunnelProbe probe;
     auto started = std::chrono::steady_clock::now();
-    Status status = probe.run(scripted.proxy(), "api.example", 443, 300ms);
+    Status status = probe_run(probe, scripted.proxy(), "api.example", 300ms);
     auto took = std::chrono::steady_clock::now() - started;
     REQUIRE_FALSE(status.has_value());
     CHECK(status.error().retryable);
     CHECK(status.error().message.find("no answer from the proxy") != std::string::npos);
     CHECK(took >= 300ms);
+    CHECK(took < 5s);
+}
+
+TEST_CASE("the attempt's deadline bounds a probe whose steps each have longer", "[proxy]") {
+    ScriptedProxy scripted;
+    scripted.serve("");
+    TunnelProbe probe;
+    auto started = std::chrono::steady_clock::now();
+    Status status = probe.run(scripted.proxy(), "api.example", 443, 30s,
+                              std::chrono::steady_clock::now() + 300ms);
+    auto took = std::chrono::steady_clock::now() - started;
+    REQUIRE_FALSE(status.has_value());
+    CHECK(took >= 300ms);
+    CHECK(took < 5s);
 }
 
 TEST_CASE("cutting a probe ends its wait at once and fails the later ones", "[proxy]") {
     ScriptedProxy scripted;
     scripted.serve("");
     TunnelProbe probe;
-    auto running = std::async(std::launch::async,
-                              [&] { return probe.run(scripted.proxy(), "api.example", 443, 60s); });
+    auto running = std::async(
+        std::launch::async, [&] { return probe_run(probe, scripted.proxy(), "api.example", 60s); });
     scripted.request();  // the probe is now waiting for the answer
     probe.cut();
     REQUIRE(running.wait_for(10s) == std::future_status::ready);
@@ -168,7 +238,7 @@ TEST_CASE("cutting a probe ends its wait at once and fails the later ones", "[pr
     REQUIRE_FALSE(status.has_value());
     CHECK(status.error().kind == ErrorKind::Interrupted);
 
-    Status later = probe.run(scripted.proxy(), "api.example", 443, 60s);
+    Status later = probe_run(probe, scripted.proxy(), "api.example", 60s);
     REQUIRE_FALSE(later.has_value());
     CHECK(later.error().kind == ErrorKind::Interrupted);
 }
@@ -180,7 +250,7 @@ TEST_CASE("a proxy that is not there is a retryable connection error", "[proxy]"
         port = closed.proxy().port;
     }
     TunnelProbe probe;
-    Status status = probe.run(Proxy{"127.0.0.1", port, "", ""}, "api.example", 443, 5s);
+    Status status = probe_run(probe, Proxy{"127.0.0.1", port, "", ""}, "api.example", 5s);
     REQUIRE_FALSE(status.has_value());
     CHECK(status.error().retryable);
     CHECK(status.error().message.find("could not connect to the proxy http://127.0.0.1:") !=
