@@ -1,6 +1,8 @@
 // parse_config: the strict TOML subset reader behind config_file.h.
 #include "cli/config_file.h"
 
+#include <string.h>
+
 #include <charconv>
 #include <cstdint>
 #include <limits>
@@ -12,6 +14,19 @@ namespace tidb_backups {
 namespace {
 
 constexpr std::string_view kBom = "\xEF\xBB\xBF";
+
+// Wipes a string that may hold the private key however the scope is left (one moved out of
+// first is empty by then).
+class WipeOnExit {
+  public:
+    explicit WipeOnExit(std::string& text) : text_(text) {}
+    WipeOnExit(const WipeOnExit&) = delete;
+    WipeOnExit& operator=(const WipeOnExit&) = delete;
+    ~WipeOnExit() { explicit_bzero(text_.data(), text_.size()); }
+
+  private:
+    std::string& text_;
+};
 
 bool is_bare_char(char c) {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
@@ -230,6 +245,8 @@ class ConfigParser {
         }
         ++pos_;
         std::string out;
+        out.reserve(line_.size());  // never grows: no partial copy is left in freed memory
+        WipeOnExit wipe_out(out);
         while (!at_end() && line_[pos_] != quote) {
             if (is_control(line_[pos_])) {
                 return fail(fmt::format("control character at column {} in {}", column(), what),
@@ -248,7 +265,7 @@ class ConfigParser {
                         fmt::format("close it with {} on the same line", quote));
         }
         ++pos_;
-        return out;
+        return std::string(std::move(out));
     }
 
     Status parse_escape(std::string_view what, std::string& out) {
@@ -374,6 +391,7 @@ class ConfigParser {
         if (!value) {
             return value.error();
         }
+        WipeOnExit wipe_value(*value);
         if (Status status = expect_line_end("the value of key " + shown); !status) {
             return status;
         }
