@@ -141,7 +141,8 @@ TEST_CASE("an unreadable config file is exit 6 naming it and the reason", "[e2e]
     if (::geteuid() == 0) {
         // root reads any file; without these two capabilities it reads like everybody else.
         spec.argv.insert(spec.argv.begin(),
-                         {"/usr/bin/setpriv", "--bounding-set", "-dac_override,-dac_read_search"});
+                         {"/usr/bin/setpriv", "--bounding-set", "-dac_override,-dac_read_search",
+                          "--inh-caps=-all", "--ambient-caps=-all"});
     }
     auto result = testing::run_process(spec);
     CHECK(result.exit_code == 6);
