@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the fuzz preset and runs every fuzz_* target for SECONDS (default 30) on a copy of its
-# seed corpus; exits non-zero on the first finding (the input is left in build/fuzz/, the log in
-# build/fuzz/TARGET.log). The last lines of each log give executions and peak memory.
+# seed corpus; exits non-zero on the first finding (the input is left in build/fuzz/findings-NAME/,
+# the log in build/fuzz/TARGET.log). The last lines of each log give executions and peak memory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-30}
@@ -12,19 +12,21 @@ cmake --build --preset fuzz
 for target in fuzz_response fuzz_config fuzz_cli; do
     name=${target#fuzz_}
     work=build/fuzz/corpus-$name
+    findings=build/fuzz/findings-$name  # this run's crash-*/leak-*/timeout-*/oom-* inputs
     mkdir -p "$work"
+    rm -rf "$findings" && mkdir -p "$findings"
     cp -n fuzz/corpus/"$name"/* "$work"/ 2>/dev/null || true
     echo "== $target: ${seconds}s" >&2
     status=0
     (cd build/fuzz && ./fuzz/"$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-        -print_final_stats=1 "corpus-$name" >"$target.log" 2>&1) || status=$?
-    grep -E "^(#[0-9]+ +DONE|stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+==ERROR|SUMMARY)" \
+        -print_final_stats=1 -artifact_prefix="findings-$name/" "corpus-$name" \
+        >"$target.log" 2>&1) || status=$?
+    grep -E "^(stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+==ERROR|SUMMARY)" \
         "build/fuzz/$target.log" || true
-    # libFuzzer exits non-zero and leaves crash-*/leak-*/timeout-*/oom-* when it finds something.
-    if [[ $status -ne 0 ]] || compgen -G "build/fuzz/crash-*" >/dev/null ||
-        compgen -G "build/fuzz/leak-*" >/dev/null || compgen -G "build/fuzz/timeout-*" >/dev/null ||
-        compgen -G "build/fuzz/oom-*" >/dev/null; then
-        echo "fuzz: $target found a problem (exit $status); see build/fuzz/$target.log" >&2
+    # libFuzzer exits non-zero and leaves an input in $findings when it finds something.
+    if [[ $status -ne 0 ]] || [[ -n "$(ls -A "$findings")" ]]; then
+        echo "fuzz: $target found a problem (exit $status); see build/fuzz/$target.log" \
+            "and $findings/" >&2
         tail -n 40 "build/fuzz/$target.log" >&2
         exit 1
     fi
