@@ -91,6 +91,15 @@ class HttpTransport final : public Transport {
         }
         tunnel_failure_.reset();
         tunnel_granted_ = false;
+        if (options_.proxy && options_.endpoint.is_https() && stand_in_ < 0) {
+            // Without a stand-in a refused tunnel could not be kept from httplib, which hangs
+            // on it (see on_new_socket); only running out of descriptors gets here.
+            Error failure = make_error(
+                ErrorKind::Network, "no file descriptor left to guard the proxy connection with",
+                "raise the open-files limit (ulimit -n) or lower --concurrency");
+            failure.retryable = true;
+            return failure;
+        }
         auto started = Clock::now();
         httplib::Request request;
         request.method = "POST";
@@ -177,13 +186,9 @@ class HttpTransport final : public Transport {
         // attempt. A proxy that says yes to us and no to httplib a moment later would still
         // hang it; that window is the time of one round trip.
         if (options_.proxy && options_.endpoint.is_https() && !tunnel_granted_) {
-            Clock::time_point deadline;
-            {
-                std::lock_guard lock(watch_mutex_);
-                deadline = deadline_;
-            }
-            Status tunnel = tunnel_probe_.run(*options_.proxy, options_.endpoint.host,
-                                              options_.endpoint.port, options_.timeout, deadline);
+            Status tunnel =
+                tunnel_probe_.run(*options_.proxy, options_.endpoint.host, options_.endpoint.port,
+                                  options_.timeout, attempt_deadline_);
             if (!tunnel) {
                 tunnel_failure_ = tunnel.error();
                 make_unconnectable(socket, stand_in_);
@@ -200,6 +205,9 @@ class HttpTransport final : public Transport {
         {
             std::lock_guard lock(watch_mutex_);
             deadline_ = Clock::now() + 2 * options_.timeout;
+            // The socket hook reads this copy: taking watch_mutex_ there, inside httplib's
+            // socket mutex, would deadlock with watch(), which takes them the other way round.
+            attempt_deadline_ = deadline_;
             in_flight_ = true;
             overran_ = false;
             if (!watchdog_.joinable()) {
@@ -311,6 +319,7 @@ class HttpTransport final : public Transport {
     // This attempt's probe verdict; set and read on the sending thread only.
     std::optional<Error> tunnel_failure_;
     bool tunnel_granted_ = false;
+    Clock::time_point attempt_deadline_{};
     int stand_in_ = -1;
 
     std::mutex watch_mutex_;

@@ -113,7 +113,9 @@ ProxyAnswer parse_proxy_answer(std::string_view head) {
             while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) {
                 value.remove_suffix(1);
             }
-            answer.connection_close = same_ignoring_ascii_case(value, "close");
+            // httplib reads the first Connection header; any "close" is the safe reading.
+            answer.connection_close =
+                answer.connection_close || same_ignoring_ascii_case(value, "close");
         }
         if (end == std::string_view::npos) {
             break;
@@ -218,7 +220,12 @@ Status TunnelProbe::connect_to(const Proxy& proxy, std::chrono::milliseconds tim
 Status TunnelProbe::exchange(const Proxy& proxy, const std::string& target,
                              std::chrono::milliseconds timeout, Clock::time_point deadline) {
     std::string request = fmt::format("CONNECT {0} HTTP/1.1\r\nHost: {0}\r\n", target);
-    if (!proxy.user.empty()) {
+    // It carries the proxy's password: wiped however this returns.
+    std::unique_ptr<std::string, void (*)(std::string*)> wipe_request(
+        &request, [](std::string* text) { explicit_bzero(text->data(), text->size()); });
+    // As cpp-httplib does: credentials only with both a user and a password, so that the
+    // probe gets the answer httplib's own CONNECT will get.
+    if (!proxy.user.empty() && !proxy.password.empty()) {
         request += "Proxy-Authorization: " + proxy_basic_credentials(proxy) + "\r\n";
     }
     request += "\r\n";
@@ -242,7 +249,6 @@ Status TunnelProbe::exchange(const Proxy& proxy, const std::string& target,
         }
         sent += wrote > 0 ? static_cast<std::size_t>(wrote) : 0;
     }
-    explicit_bzero(request.data(), request.size());  // it carried the proxy's password
     std::string head;
     std::array<char, 2048> buffer{};
     while (head.find("\r\n\r\n") == std::string::npos) {

@@ -125,6 +125,9 @@ TEST_CASE("the answer's version and Connection header tell whether cpp-httplib c
     CHECK_FALSE(closing.safe_for_httplib());
     CHECK_FALSE(
         parse_proxy_answer("HTTP/1.1 200 OK\r\nX-Connection: close\r\n\r\n").connection_close);
+    CHECK(
+        parse_proxy_answer("HTTP/1.1 200 OK\r\nConnection: close\r\nConnection: keep-alive\r\n\r\n")
+            .connection_close);
 }
 
 TEST_CASE("a granted tunnel that would hang cpp-httplib is refused, not retried", "[proxy]") {
@@ -161,6 +164,15 @@ TEST_CASE("a tunnel the proxy grants is a success, asked with the credentials", 
     std::string request = scripted.request();
     CHECK(request.rfind("CONNECT api.example:443 HTTP/1.1\r\n", 0) == 0);
     CHECK(request.find("Proxy-Authorization: Basic dTpzZWNyZXQ=\r\n") != std::string::npos);
+}
+
+TEST_CASE("a user without a password sends no credentials, as cpp-httplib does", "[proxy]") {
+    ScriptedProxy scripted;
+    scripted.serve("HTTP/1.0 407 Proxy Authentication Required\r\n\r\n");
+    TunnelProbe probe;
+    Status status = probe_run(probe, scripted.proxy("token", ""), "api.example", 5s);
+    CHECK_FALSE(status.has_value());
+    CHECK(scripted.request().find("Proxy-Authorization") == std::string::npos);
 }
 
 TEST_CASE("a proxy that refuses the credentials is a non-retryable error without them", "[proxy]") {
