@@ -200,16 +200,26 @@ std::string serialize_config(const ConfigFile& config) {
 }
 
 // A link lets whoever controls its target choose the endpoint our signed requests go to, so
-// links are refused, except the kernel's own under /dev and /proc: /dev/fd/N from a shell's
-// <(...), /dev/stdin. Nobody but root can change those.
-bool is_system_link(const std::string& path) {
-    return path.rfind("/dev/", 0) == 0 || path.rfind("/proc/", 0) == 0;
+// links are refused, except the kernel's links to this process's own open files: /dev/stdin
+// and /dev/fd/N or /proc/self/fd/N, which a shell's <(...) gives.
+bool is_own_descriptor_link(std::string_view path) {
+    if (path == "/dev/stdin") {
+        return true;
+    }
+    for (std::string_view prefix : {"/dev/fd/", "/proc/self/fd/"}) {
+        if (path.substr(0, prefix.size()) == prefix) {
+            std::string_view number = path.substr(prefix.size());
+            return !number.empty() && std::all_of(number.begin(), number.end(),
+                                                  [](char c) { return c >= '0' && c <= '9'; });
+        }
+    }
+    return false;
 }
 
 Expected<std::optional<ConfigFile>> load_config_file(const std::string& path) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0 && errno == ELOOP) {
-        if (!is_system_link(path)) {
+        if (!is_own_descriptor_link(path)) {
             return make_error(
                 ErrorKind::Config,
                 fmt::format("config file {} is a symbolic link; refusing to read it", path),

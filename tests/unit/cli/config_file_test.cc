@@ -613,6 +613,28 @@ TEST_CASE("load_config_file reads the kernel's links, as a shell's <(...) gives"
     CHECK(*(*loaded)->profiles[0].find("region") == "cn-sh2");
 }
 
+TEST_CASE("load_config_file refuses links reached through /proc or /dev paths of other kinds",
+          "[config][file]") {
+    TempDir dir;
+    std::string real = dir.write("real.toml", kDesignExample, 0600);
+    std::string link = dir.path("config.toml");
+    REQUIRE(::symlink(real.c_str(), link.c_str()) == 0);
+    std::vector<std::string> paths = {"/proc/self/root" + link};
+    // /dev/shm is writable by everybody: a link there is nobody's descriptor.
+    std::string shared = "/dev/shm/tidb-backups-test-" + std::to_string(::getpid()) + ".toml";
+    if (::symlink(real.c_str(), shared.c_str()) == 0) {
+        paths.push_back(shared);
+    }
+    for (const std::string& path : paths) {
+        INFO(path);
+        auto loaded = load_config_file(path);
+        REQUIRE_FALSE(loaded.has_value());
+        CHECK(loaded.error().message ==
+              "config file " + path + " is a symbolic link; refusing to read it");
+    }
+    ::unlink(shared.c_str());
+}
+
 TEST_CASE("load_config_file refuses a link of ours to a named pipe", "[config][file]") {
     TempDir dir;
     std::string fifo = dir.path("fifo");
