@@ -122,8 +122,7 @@ TEST_CASE("a proxy's HTML 502 is retried, then reported as an HTTP failure", "[a
     CHECK(f.transport.bodies.size() == 3);
 }
 
-TEST_CASE("a plain-HTTP proxy's 407 is not retried and points at its credentials",
-          "[api_client]") {
+TEST_CASE("a plain-HTTP proxy's 407 is not retried and points at its credentials", "[api_client]") {
     Fixture f;
     f.transport.script.push_back(http(407, "<html>Proxy Authentication Required</html>"));
     auto page = f.client(3).list_page(query());
