@@ -34,6 +34,11 @@ inline Error make_error(ErrorKind kind, std::string message, std::string hint = 
     return Error{kind, std::move(message), std::move(hint), 0, false};
 }
 
+// A connection, TLS, timeout or proxy failure (exit 4), and whether another attempt may help.
+inline Error make_network_error(std::string message, std::string hint, bool retryable) {
+    return Error{ErrorKind::Network, std::move(message), std::move(hint), 0, retryable};
+}
+
 // A value or an Error. (std::expected is C++23; this is the small part of it we need.)
 template <typename T>
 class Expected {

@@ -94,11 +94,9 @@ class HttpTransport final : public Transport {
         if (options_.proxy && options_.endpoint.is_https() && stand_in_ < 0) {
             // Without a stand-in a refused tunnel could not be kept from httplib, which hangs
             // on it (see on_new_socket); only running out of descriptors gets here.
-            Error failure = make_error(
-                ErrorKind::Network, "no file descriptor left to guard the proxy connection with",
-                "raise the open-files limit (ulimit -n) or lower --concurrency");
-            failure.retryable = true;
-            return failure;
+            return make_network_error(
+                "no file descriptor left to guard the proxy connection with",
+                "raise the open-files limit (ulimit -n) or lower --concurrency", true);
         }
         auto started = Clock::now();
         httplib::Request request;
@@ -134,14 +132,11 @@ class HttpTransport final : public Transport {
                 return *tunnel_failure_;
             }
             if (overran_) {
-                Error failure = make_error(
-                    ErrorKind::Network,
+                return make_network_error(
                     fmt::format("no complete response from {} within {:g}s",
                                 options_.endpoint.origin(),
                                 std::chrono::duration<double>(options_.timeout).count()),
-                    "the server or a proxy is slow or hanging; raise --timeout or try later");
-                failure.retryable = true;
-                return failure;
+                    "the server or a proxy is slow or hanging; raise --timeout or try later", true);
             }
             return describe_failure(result.error(), Clock::now() - started);
         }

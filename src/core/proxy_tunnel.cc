@@ -35,12 +35,6 @@ std::string base64(std::string_view bytes) {
     return out;
 }
 
-Error network_error(std::string message, std::string hint, bool retryable) {
-    Error error = make_error(ErrorKind::Network, std::move(message), std::move(hint));
-    error.retryable = retryable;
-    return error;
-}
-
 int milliseconds_left(Clock::time_point deadline) {
     auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now()).count();
     return left > 0 ? static_cast<int>(left) : 0;
@@ -131,20 +125,21 @@ Error proxy_refusal(const Proxy& proxy, const ProxyAnswer& answer, std::string_v
     std::string message =
         fmt::format("the proxy {} refused to connect to {}: {}", proxy.shown(), target, said);
     if (answer.status == 407 || answer.status == 401) {
-        return network_error(std::move(message),
-                             proxy.user.empty()
-                                 ? "the proxy wants credentials: http://USER:PASSWORD@HOST:PORT"
-                                 : "check the user and password in the proxy URL",
-                             false);
+        return make_network_error(
+            std::move(message),
+            proxy.user.empty() ? "the proxy wants credentials: http://USER:PASSWORD@HOST:PORT"
+                               : "check the user and password in the proxy URL",
+            false);
     }
     if (answer.status == 403) {
-        return network_error(std::move(message),
-                             "the proxy does not allow this destination; ask its operator, or "
-                             "exempt the host with NO_PROXY",
-                             false);
+        return make_network_error(std::move(message),
+                                  "the proxy does not allow this destination; ask its operator, or "
+                                  "exempt the host with NO_PROXY",
+                                  false);
     }
-    return network_error(std::move(message), "the proxy could not reach the endpoint; try later",
-                         answer.status >= 500);
+    return make_network_error(std::move(message),
+                              "the proxy could not reach the endpoint; try later",
+                              answer.status >= 500);
 }
 
 Status TunnelProbe::run(const Proxy& proxy, const std::string& host, int port,
@@ -154,7 +149,7 @@ Status TunnelProbe::run(const Proxy& proxy, const std::string& host, int port,
                                    : fmt::format("{}:{}", host, port);
     if (!open()) {
         return was_cut() ? make_error(ErrorKind::Interrupted, "interrupted")
-                         : network_error("could not create an event descriptor", "", true);
+                         : make_network_error("could not create an event descriptor", "", true);
     }
     Status status = connect_to(proxy, timeout, deadline);
     if (status) {
@@ -171,15 +166,15 @@ Status TunnelProbe::connect_to(const Proxy& proxy, std::chrono::milliseconds tim
     addrinfo* found = nullptr;
     const std::string service = std::to_string(proxy.port);
     if (getaddrinfo(proxy.host.c_str(), service.c_str(), &hints, &found) != 0 || found == nullptr) {
-        return network_error(fmt::format("could not resolve the proxy host '{}'", proxy.host),
-                             "check the host in --proxy or HTTPS_PROXY", true);
+        return make_network_error(fmt::format("could not resolve the proxy host '{}'", proxy.host),
+                                  "check the host in --proxy or HTTPS_PROXY", true);
     }
     std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> addresses(found, &freeaddrinfo);
     const std::string seconds =
         fmt::format("{:g}s", std::chrono::duration<double>(timeout).count());
     Status last =
-        network_error(fmt::format("could not connect to the proxy {}", proxy.shown()),
-                      "check --proxy or HTTPS_PROXY, and that the proxy is running", true);
+        make_network_error(fmt::format("could not connect to the proxy {}", proxy.shown()),
+                           "check --proxy or HTTPS_PROXY, and that the proxy is running", true);
     // Every address in turn, as cpp-httplib does: "localhost" may be ::1 first, with the proxy
     // listening on 127.0.0.1 only.
     for (addrinfo* address = found; address != nullptr; address = address->ai_next) {
@@ -199,9 +194,9 @@ Status TunnelProbe::connect_to(const Proxy& proxy, std::chrono::milliseconds tim
                 return make_error(ErrorKind::Interrupted, "interrupted");
             }
             if (waited == Wait::TimedOut) {
-                last = network_error(fmt::format("could not connect to the proxy {} within {}",
-                                                 proxy.shown(), seconds),
-                                     "check --proxy or HTTPS_PROXY", true);
+                last = make_network_error(fmt::format("could not connect to the proxy {} within {}",
+                                                      proxy.shown(), seconds),
+                                          "check --proxy or HTTPS_PROXY", true);
                 continue;
             }
             socklen_t length = sizeof failure;
@@ -210,7 +205,7 @@ Status TunnelProbe::connect_to(const Proxy& proxy, std::chrono::milliseconds tim
         if (failure == 0) {
             return Done{};
         }
-        last = network_error(
+        last = make_network_error(
             fmt::format("could not connect to the proxy {}: {}", proxy.shown(), strerror(failure)),
             "check --proxy or HTTPS_PROXY, and that the proxy is running", true);
     }
@@ -231,9 +226,10 @@ Status TunnelProbe::exchange(const Proxy& proxy, const std::string& target,
     request += "\r\n";
     const Clock::time_point until = std::min(Clock::now() + timeout, deadline);
     auto no_answer = [&] {
-        return network_error(fmt::format("no answer from the proxy {} within {:g}s", proxy.shown(),
-                                         std::chrono::duration<double>(timeout).count()),
-                             "the proxy is slow or hanging; raise --timeout or try later", true);
+        return make_network_error(
+            fmt::format("no answer from the proxy {} within {:g}s", proxy.shown(),
+                        std::chrono::duration<double>(timeout).count()),
+            "the proxy is slow or hanging; raise --timeout or try later", true);
     };
     std::size_t sent = 0;
     while (sent < request.size()) {
@@ -244,8 +240,8 @@ Status TunnelProbe::exchange(const Proxy& proxy, const std::string& target,
         }
         ssize_t wrote = ::send(socket_, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
         if (wrote < 0 && errno != EAGAIN && errno != EINTR) {
-            return network_error(fmt::format("the proxy {} closed the connection", proxy.shown()),
-                                 "", true);
+            return make_network_error(
+                fmt::format("the proxy {} closed the connection", proxy.shown()), "", true);
         }
         sent += wrote > 0 ? static_cast<std::size_t>(wrote) : 0;
     }
@@ -267,13 +263,13 @@ Status TunnelProbe::exchange(const Proxy& proxy, const std::string& target,
         }
     }
     if (head.empty()) {
-        return network_error(
+        return make_network_error(
             fmt::format("the proxy {} closed the connection without an answer", proxy.shown()),
             "check --proxy or HTTPS_PROXY", true);
     }
     ProxyAnswer answer = parse_proxy_answer(head);
     if (answer.status == 0) {
-        return network_error(
+        return make_network_error(
             fmt::format("the proxy {} did not answer CONNECT with HTTP", proxy.shown()),
             "--proxy and HTTPS_PROXY expect an HTTP proxy (http://HOST:PORT)", true);
     }
@@ -281,7 +277,7 @@ Status TunnelProbe::exchange(const Proxy& proxy, const std::string& target,
         return proxy_refusal(proxy, answer, target);
     }
     if (!answer.safe_for_httplib()) {
-        return network_error(
+        return make_network_error(
             fmt::format("the proxy {} granted the tunnel with '{} {} {}'{}, which cpp-httplib "
                         "0.11 cannot take without hanging",
                         proxy.shown(), answer.version, answer.status, answer.reason,
