@@ -51,6 +51,9 @@ class Tinyproxy {
   public:
     Tinyproxy(const TempDir& dir, int target_port, const std::string& credentials)
         : port_(free_port()) {
+        if (!std::filesystem::exists(kTinyproxy)) {
+            FAIL("tinyproxy is not installed (apt-get install tinyproxy)");
+        }
         std::ostringstream config;
         config << "Port " << port_
                << "\nListen 127.0.0.1\nTimeout 30\nMaxClients 20\nAllow 127.0.0.1\n"
@@ -109,9 +112,6 @@ std::size_t count(const std::string& text, const std::string& what) {
 
 TEST_CASE("HTTPS_PROXY carries HTTPS requests through a CONNECT proxy with credentials",
           "[e2e][proxy]") {
-    if (!std::filesystem::exists(kTinyproxy)) {
-        FAIL("tinyproxy is not installed (apt-get install tinyproxy)");
-    }
     TlsSetup tls;
     Tinyproxy proxy(tls.dir, tls.emulator.port(), "proxyuser:proxy-secret-pw");
     Cli cli(tls.emulator);
@@ -127,9 +127,6 @@ TEST_CASE("HTTPS_PROXY carries HTTPS requests through a CONNECT proxy with crede
 }
 
 TEST_CASE("option --proxy wins over the environment and NO_PROXY bypasses it", "[e2e][proxy]") {
-    if (!std::filesystem::exists(kTinyproxy)) {
-        FAIL("tinyproxy is not installed (apt-get install tinyproxy)");
-    }
     TlsSetup tls;
     Tinyproxy proxy(tls.dir, tls.emulator.port(), "");
     Cli cli(tls.emulator);
@@ -163,9 +160,6 @@ TEST_CASE("a malformed proxy URL is a usage error naming its source, not its cre
 
 TEST_CASE("a proxy refusing the credentials ends the run at once with exit 4, no password",
           "[e2e][proxy]") {
-    if (!std::filesystem::exists(kTinyproxy)) {
-        FAIL("tinyproxy is not installed (apt-get install tinyproxy)");
-    }
     TlsSetup tls;
     Tinyproxy proxy(tls.dir, tls.emulator.port(), "proxyuser:right-pw");
     Cli cli(tls.emulator);
@@ -189,9 +183,6 @@ TEST_CASE("a proxy refusing the credentials ends the run at once with exit 4, no
 
 TEST_CASE("a proxy refusing the destination, or not running, is exit 4 with what it said",
           "[e2e][proxy]") {
-    if (!std::filesystem::exists(kTinyproxy)) {
-        FAIL("tinyproxy is not installed (apt-get install tinyproxy)");
-    }
     TlsSetup tls;
     Tinyproxy proxy(tls.dir, tls.emulator.port() == 1 ? 2 : 1, "");  // CONNECT only to port 1
     Cli cli(tls.emulator);
@@ -213,9 +204,6 @@ TEST_CASE("a proxy refusing the destination, or not running, is exit 4 with what
 
 TEST_CASE("HTTP_PROXY carries plain-HTTP requests; HTTPS_PROXY is not used for them",
           "[e2e][proxy]") {
-    if (!std::filesystem::exists(kTinyproxy)) {
-        FAIL("tinyproxy is not installed (apt-get install tinyproxy)");
-    }
     TempDir dir;
     EmulatorProcess emulator(emulator_args(5));
     Tinyproxy proxy(dir, emulator.port(), "");

@@ -88,6 +88,22 @@ Status probe_run(TunnelProbe& probe, const Proxy& proxy, const std::string& host
     return probe.run(proxy, host, 443, timeout, std::chrono::steady_clock::now() + 2 * timeout);
 }
 
+// One probe (5 s timeout) against a scripted proxy that answers `answer`: what the probe
+// concluded, and what the proxy was asked.
+struct Exchange {
+    Status status;
+    std::string request;
+};
+Exchange ask(const std::string& answer, const std::string& host = "api.example",
+             std::string user = {}, std::string password = {}) {
+    ScriptedProxy scripted;
+    scripted.serve(answer);
+    TunnelProbe probe;
+    Status status =
+        probe_run(probe, scripted.proxy(std::move(user), std::move(password)), host, 5s);
+    return Exchange{std::move(status), scripted.request()};
+}
+
 }  // namespace
 
 TEST_CASE("proxy credentials are sent as RFC 7617 Basic", "[proxy]") {
@@ -135,10 +151,7 @@ TEST_CASE("a granted tunnel that would hang cpp-httplib is refused, not retried"
          {"HTTP/1.0 200 OK\r\n\r\n",
           "HTTP/1.1 200 Connection established\r\nConnection: close\r\n\r\n"}) {
         INFO(answer);
-        ScriptedProxy scripted;
-        scripted.serve(answer);
-        TunnelProbe probe;
-        Status status = probe_run(probe, scripted.proxy(), "api.example", 5s);
+        Status status = ask(answer).status;
         REQUIRE_FALSE(status.has_value());
         CHECK_FALSE(status.error().retryable);
         CHECK(status.error().message.find("cannot take without hanging") != std::string::npos);
@@ -156,30 +169,24 @@ TEST_CASE("a proxy named by host name is reached on whichever address listens", 
 }
 
 TEST_CASE("a tunnel the proxy grants is a success, asked with the credentials", "[proxy]") {
-    ScriptedProxy scripted;
-    scripted.serve("HTTP/1.1 200 Connection established\r\n\r\n");
-    TunnelProbe probe;
-    Status status = probe_run(probe, scripted.proxy("u", "secret"), "api.example", 5s);
+    auto [status, request] =
+        ask("HTTP/1.1 200 Connection established\r\n\r\n", "api.example", "u", "secret");
     CHECK(status.has_value());
-    std::string request = scripted.request();
     CHECK(request.rfind("CONNECT api.example:443 HTTP/1.1\r\n", 0) == 0);
     CHECK(request.find("Proxy-Authorization: Basic dTpzZWNyZXQ=\r\n") != std::string::npos);
 }
 
 TEST_CASE("a user without a password sends no credentials, as cpp-httplib does", "[proxy]") {
-    ScriptedProxy scripted;
-    scripted.serve("HTTP/1.0 407 Proxy Authentication Required\r\n\r\n");
-    TunnelProbe probe;
-    Status status = probe_run(probe, scripted.proxy("token", ""), "api.example", 5s);
+    auto [status, request] =
+        ask("HTTP/1.0 407 Proxy Authentication Required\r\n\r\n", "api.example", "token", "");
     CHECK_FALSE(status.has_value());
-    CHECK(scripted.request().find("Proxy-Authorization") == std::string::npos);
+    CHECK(request.find("Proxy-Authorization") == std::string::npos);
 }
 
 TEST_CASE("a proxy that refuses the credentials is a non-retryable error without them", "[proxy]") {
-    ScriptedProxy scripted;
-    scripted.serve("HTTP/1.0 407 Proxy Authentication Required\r\nConnection: close\r\n\r\n");
-    TunnelProbe probe;
-    Status status = probe_run(probe, scripted.proxy("u", "wrong-secret"), "api.example", 5s);
+    Status status = ask("HTTP/1.0 407 Proxy Authentication Required\r\nConnection: close\r\n\r\n",
+                        "api.example", "u", "wrong-secret")
+                        .status;
     REQUIRE_FALSE(status.has_value());
     CHECK(status.error().kind == ErrorKind::Network);
     CHECK_FALSE(status.error().retryable);
@@ -191,20 +198,14 @@ TEST_CASE("a proxy that refuses the credentials is a non-retryable error without
 
 TEST_CASE("a proxy failing upstream is retryable; one answering garbage is named", "[proxy]") {
     SECTION("502") {
-        ScriptedProxy scripted;
-        scripted.serve("HTTP/1.1 502 Bad Gateway\r\n\r\n");
-        TunnelProbe probe;
-        Status status = probe_run(probe, scripted.proxy(), "::1", 5s);
+        Status status = ask("HTTP/1.1 502 Bad Gateway\r\n\r\n", "::1").status;
         REQUIRE_FALSE(status.has_value());
         CHECK(status.error().retryable);
         CHECK(status.error().message.find("to [::1]:443:") != std::string::npos);
         CHECK(status.error().message.find("502 Bad Gateway") != std::string::npos);
     }
     SECTION("not HTTP") {
-        ScriptedProxy scripted;
-        scripted.serve("SSH-2.0-OpenSSH_9.2\r\n\r\n");
-        TunnelProbe probe;
-        Status status = probe_run(probe, scripted.proxy(), "api.example", 5s);
+        Status status = ask("SSH-2.0-OpenSSH_9.2\r\n\r\n").status;
         REQUIRE_FALSE(status.has_value());
         CHECK(status.error().message.find("did not answer CONNECT with HTTP") != std::string::npos);
     }
