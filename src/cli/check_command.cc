@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cctype>
 #include <ctime>
-#include <iterator>
 #include <limits>
 #include <mutex>
 #include <thread>
@@ -242,10 +241,7 @@ CLI::App* add_check_command(CLI::App& app, CheckOptions& check) {
 int execute_check(const CheckOptions& options, const GlobalOptions& global,
                   CommandContext& context) {
     // Check flags come before settings: a bad --max-age is exit 2 whatever the config says.
-    Expected<CheckPlan> plan = resolve_check_plan(options, [&context] {
-        return std::string(std::istreambuf_iterator<char>(context.in),
-                           std::istreambuf_iterator<char>());
-    });
+    Expected<CheckPlan> plan = resolve_check_plan(options, stdin_reader(context));
     if (!plan) {
         return fail(context, plan.error());
     }

@@ -1,8 +1,17 @@
 #include "cli/command.h"
 
+#include <iterator>
+
 #include "cli/report.h"
 
 namespace tidb_backups {
+
+std::function<std::string()> stdin_reader(CommandContext& context) {
+    return [&context] {
+        return std::string(std::istreambuf_iterator<char>(context.in),
+                           std::istreambuf_iterator<char>());
+    };
+}
 
 int fail(CommandContext& context, const Error& error) {
     print_error(context.err, error);

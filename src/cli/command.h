@@ -29,4 +29,7 @@ Expected<Settings> prepare_settings(const GlobalOptions& global, CommandContext&
 // Prints `error` and returns its exit code.
 int fail(CommandContext& context, const Error& error);
 
+// Reads all of the command's stdin when called: --ids-from - for list and check.
+std::function<std::string()> stdin_reader(CommandContext& context);
+
 }  // namespace tidb_backups

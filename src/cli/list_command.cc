@@ -276,16 +276,9 @@ int run_list(const Settings& settings, const ListPlan& plan, std::ostream& out, 
     return failure ? exit_code(failure->kind) : 0;
 }
 
-}  // namespace tidb_backups
-
-namespace tidb_backups {
-
 int execute_list(const ListOptions& options, const GlobalOptions& global, CommandContext& context) {
     // List flags are checked before settings: a bad flag is exit 2 whatever the config says.
-    Expected<ListPlan> plan = resolve_list_plan(options, [&context] {
-        return std::string(std::istreambuf_iterator<char>(context.in),
-                           std::istreambuf_iterator<char>());
-    });
+    Expected<ListPlan> plan = resolve_list_plan(options, stdin_reader(context));
     if (!plan) {
         return fail(context, plan.error());
     }
