@@ -25,7 +25,11 @@ inline const std::vector<std::string>& documented_fields() {
 // else as compact JSON. Invalid UTF-8 in a string is kept byte for byte.
 std::string field_text(const BackupObject& backup, std::string_view field);
 
-// A field as an integer when it is a number or a string of digits (the API is loose).
+// A value as an integer when it is a whole number in 64 bits (1.7e9 and 1764212400.0 count; a
+// fraction never does: 0.5 is not truncated to 0) or a string of digits (the API is loose).
+std::optional<std::int64_t> integer_value(const BackupObject& value);
+
+// A field as integer_value() reads it; nullopt when absent.
 std::optional<std::int64_t> field_integer(const BackupObject& backup, std::string_view field);
 
 inline std::string backup_id(const BackupObject& backup) {

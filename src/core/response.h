@@ -14,6 +14,11 @@
 
 namespace tidb_backups {
 
+// The deepest nesting of arrays and objects a response may have. A page needs 3 (the response,
+// Data, a backup); the rest is room for unknown fields. Deeper bodies are refused while parsing,
+// before anything could recurse through them.
+inline constexpr int kMaxJsonDepth = 64;
+
 struct BackupPage {
     std::vector<BackupObject> backups;
     std::optional<std::int64_t> total_count;  // absent, or not a usable number

@@ -42,6 +42,89 @@ std::size_t decode_utf8(std::string_view text, std::size_t i, char32_t& code_poi
     return length;
 }
 
+namespace {
+
+// The value of the four hex digits at json[at], or nullopt.
+std::optional<char32_t> hex4(std::string_view json, std::size_t at) {
+    if (at + 4 > json.size()) {
+        return std::nullopt;
+    }
+    char32_t value = 0;
+    for (std::size_t k = at; k < at + 4; ++k) {
+        char c = json[k];
+        int digit = c >= '0' && c <= '9'   ? c - '0'
+                    : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                    : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                           : -1;
+        if (digit < 0) {
+            return std::nullopt;
+        }
+        value = value * 16 + static_cast<char32_t>(digit);
+    }
+    return value;
+}
+
+// The code unit of a \uXXXX escape at json[at], or nullopt.
+std::optional<char32_t> unicode_escape(std::string_view json, std::size_t at) {
+    if (at + 2 > json.size() || json[at] != '\\' || json[at + 1] != 'u') {
+        return std::nullopt;
+    }
+    return hex4(json, at + 2);
+}
+
+bool is_high_surrogate(char32_t unit) {
+    return unit >= 0xD800 && unit <= 0xDBFF;
+}
+
+bool is_low_surrogate(char32_t unit) {
+    return unit >= 0xDC00 && unit <= 0xDFFF;
+}
+
+}  // namespace
+
+std::optional<std::string> repair_json_surrogates(std::string_view json) {
+    constexpr std::string_view kReplacementEscape = "\\ufffd";  // as long as the escape it replaces
+    std::optional<std::string> repaired;
+    bool in_string = false;
+    for (std::size_t i = 0; i < json.size();) {
+        const char c = json[i];
+        if (!in_string) {
+            in_string = c == '"';
+            ++i;
+            continue;
+        }
+        if (c == '"') {
+            in_string = false;
+            ++i;
+            continue;
+        }
+        if (c != '\\') {
+            ++i;
+            continue;
+        }
+        std::optional<char32_t> unit = unicode_escape(json, i);
+        if (!unit) {
+            i += 2;  // \", \\, \n...: the escaped character is never a quote that ends the string
+            continue;
+        }
+        if (is_high_surrogate(*unit)) {
+            std::optional<char32_t> next = unicode_escape(json, i + 6);
+            if (next && is_low_surrogate(*next)) {
+                i += 12;  // a pair: one code point
+                continue;
+            }
+        }
+        if (is_high_surrogate(*unit) || is_low_surrogate(*unit)) {
+            if (!repaired) {
+                repaired.emplace(json);
+            }
+            repaired->replace(i, kReplacementEscape.size(), kReplacementEscape);
+        }
+        i += 6;
+    }
+    return repaired;
+}
+
 bool is_valid_utf8(std::string_view text) {
     char32_t ignored = 0;
     for (std::size_t i = 0; i < text.size();) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -16,6 +17,10 @@ std::size_t decode_utf8(std::string_view text, std::size_t i, char32_t& code_poi
 
 // `text` with every invalid byte replaced by U+FFFD; valid text comes back unchanged.
 std::string repair_utf8(std::string_view text);
+
+// JSON text with every \uD800..\uDFFF escape that is not half of a surrogate pair replaced by
+// \ufffd, looking only inside strings and past escaped backslashes; nullopt when there is none.
+std::optional<std::string> repair_json_surrogates(std::string_view json);
 
 // True when `text` is valid UTF-8.
 bool is_valid_utf8(std::string_view text);

@@ -24,3 +24,16 @@ TEST_CASE("field_integer reads numbers and digit strings only", "[backup]") {
     CHECK(field_integer(b, "E") == -3);
     CHECK_FALSE(field_integer(b, "Missing"));
 }
+
+TEST_CASE("field_integer takes whole floats but never truncates a fraction", "[backup]") {
+    BackupObject b = BackupObject::parse(
+        R"({"Whole":1764212400.0,"Exp":1.7642124e9,"Half":1764212400.5,"Tiny":0.5,"Neg":-2.5,)"
+        R"("Huge":1e300,"Big":18446744073709551615})");
+    CHECK(field_integer(b, "Whole") == 1764212400);
+    CHECK(field_integer(b, "Exp") == 1764212400);
+    CHECK_FALSE(field_integer(b, "Half"));
+    CHECK_FALSE(field_integer(b, "Tiny"));
+    CHECK_FALSE(field_integer(b, "Neg"));
+    CHECK_FALSE(field_integer(b, "Huge"));
+    CHECK_FALSE(field_integer(b, "Big"));
+}

@@ -110,3 +110,123 @@ TEST_CASE("bytes that are not UTF-8 inside strings are replaced, the page is kep
           "1");
     CHECK(field_text(page->backups[0], "BackupName") == "x\x1b[2J");
 }
+
+namespace {
+
+// `depth` arrays nested in one another: "[[[...]]]".
+std::string nested_arrays(std::size_t depth) {
+    return std::string(depth, '[') + std::string(depth, ']');
+}
+
+std::string page_with(std::string_view name, std::string_view raw_value) {
+    return R"({"RetCode":0,"TotalCount":1,"Data":[{"BackupId":"b1",")" + std::string(name) +
+           "\":" + std::string(raw_value) + "}]}";
+}
+
+}  // namespace
+
+TEST_CASE("deep nesting anywhere in a page is refused before anything recurses", "[response]") {
+    const std::string deep = nested_arrays(100000);  // 200 KB, far under the body cap
+    const std::vector<std::string> bodies = {
+        page_with("BackupName", deep),
+        R"({"RetCode":)" + deep + R"(,"Data":[]})",
+        R"({"RetCode":0,"TotalCount":)" + deep + R"(,"Data":[]})",
+        deep,
+    };
+    for (const auto& body : bodies) {
+        INFO(body.substr(0, 60));
+        auto page = parse_backup_page(body);
+        REQUIRE_FALSE(page);
+        CHECK(page.error().kind == ErrorKind::Response);
+        CHECK(page.error().message ==
+              "the response nests arrays and objects more than 64 levels deep");
+    }
+}
+
+TEST_CASE("nesting up to the documented depth is kept as sent", "[response]") {
+    // The page itself takes 3 levels (the response, Data, the backup).
+    auto page = parse_backup_page(page_with("Extra", nested_arrays(kMaxJsonDepth - 3)));
+    REQUIRE(page);
+    CHECK(page->backups[0]["Extra"].dump() == nested_arrays(kMaxJsonDepth - 3));
+    auto deeper = parse_backup_page(page_with("Extra", nested_arrays(kMaxJsonDepth - 2)));
+    REQUIRE_FALSE(deeper);
+    CHECK(deeper.error().kind == ErrorKind::Response);
+}
+
+TEST_CASE("integers past 64 bits are refused, naming the field and the value", "[response]") {
+    auto page = parse_backup_page(page_with("BackupSize", "123456789012345678901234567890"));
+    REQUIRE_FALSE(page);
+    CHECK(page.error().kind == ErrorKind::Response);
+    CHECK(page.error().message ==
+          "the response's BackupSize holds the integer 12345678901234567890... (30 digits), "
+          "too large to keep exactly");
+
+    auto negative = parse_backup_page(page_with("BackupSize", "-9223372036854775809"));
+    REQUIRE_FALSE(negative);
+    CHECK(negative.error().message ==
+          "the response's BackupSize holds the integer -9223372036854775809, too large to keep "
+          "exactly");
+
+    auto in_array = parse_backup_page(page_with("Sizes", "[1,18446744073709551616]"));
+    REQUIRE_FALSE(in_array);
+    CHECK(in_array.error().message.find("Sizes holds the integer 18446744073709551616") !=
+          std::string::npos);
+}
+
+TEST_CASE("integers at the edges of 64 bits, and floats, are kept exactly", "[response]") {
+    auto page = parse_backup_page(page_with(
+        "BackupSize", R"(18446744073709551615,"Low":-9223372036854775808,"Ratio":1.5,"E":1e20)"));
+    REQUIRE(page);
+    const auto& backup = page->backups[0];
+    CHECK(backup.dump() ==
+          R"({"BackupId":"b1","BackupSize":18446744073709551615,"Low":-9223372036854775808,)"
+          R"("Ratio":1.5,"E":1e+20})");
+}
+
+TEST_CASE("RetCode must be an integer or a string of digits", "[response]") {
+    for (const char* ret_code :
+         {"0.5", "0.0", "1e0", "\"0.5\"", "\" 0\"", "\"\"", "true", "null", "[0]", "{}", "-0.5"}) {
+        INFO(ret_code);
+        auto page = parse_backup_page(std::string(R"({"RetCode":)") + ret_code + R"(,"Data":[]})");
+        REQUIRE_FALSE(page);
+        CHECK(page.error().kind == ErrorKind::Response);
+        CHECK(page.error().message.find("is not an integer") != std::string::npos);
+    }
+    CHECK(parse_backup_page(R"({"RetCode":"0","Data":[]})"));
+    CHECK(parse_backup_page(R"({"RetCode":0,"Data":[]})"));
+    auto api = parse_backup_page(R"({"RetCode":"153","Data":[]})");
+    REQUIRE_FALSE(api);
+    CHECK(api.error().ret_code == 153);
+}
+
+TEST_CASE("a fractional or absurd TotalCount is no TotalCount", "[response]") {
+    for (const char* total : {"100.5", "1e300", "\"12x\"", "[]"}) {
+        INFO(total);
+        auto page = parse_backup_page(std::string(R"({"RetCode":0,"TotalCount":)") + total +
+                                      R"(,"Data":[]})");
+        REQUIRE(page);
+        CHECK_FALSE(page->total_count.has_value());
+    }
+    auto whole = parse_backup_page(R"({"RetCode":0,"TotalCount":100.0,"Data":[]})");
+    REQUIRE(whole);
+    CHECK(whole->total_count == 100);
+}
+
+TEST_CASE("a lone surrogate escape becomes U+FFFD and the page is kept", "[response]") {
+    auto page = parse_backup_page(
+        R"({"RetCode":0,"Data":[{"BackupId":"a\ud800b","BackupName":"\\ud800",)"
+        R"("Low":"\udc00","Pair":"\ud83d\ude00","Then":"\uD800\u0041","End":"\udbff"}]})");
+    REQUIRE(page);
+    REQUIRE(page->backups.size() == 1);
+    const auto& backup = page->backups[0];
+    CHECK(backup_id(backup) ==
+          "a\xEF\xBF\xBD"
+          "b");
+    CHECK(field_text(backup, "BackupName") == "\\ud800");  // an escaped backslash, then text
+    CHECK(field_text(backup, "Low") == "\xEF\xBF\xBD");
+    CHECK(field_text(backup, "Pair") == "\xF0\x9F\x98\x80");
+    CHECK(field_text(backup, "Then") ==
+          "\xEF\xBF\xBD"
+          "A");
+    CHECK(field_text(backup, "End") == "\xEF\xBF\xBD");
+}

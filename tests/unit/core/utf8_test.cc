@@ -27,3 +27,18 @@ TEST_CASE("decode_utf8 returns the code point and its length", "[utf8]") {
     CHECK(c == U'A');
     CHECK(decode_utf8("\xF4\x90\x80\x80", 0, c) == 0);  // past U+10FFFF
 }
+
+TEST_CASE("repair_json_surrogates replaces lone surrogate escapes inside strings only", "[utf8]") {
+    CHECK_FALSE(repair_json_surrogates(R"({"a":"plain","b":"\u00e9\ud83d\ude00"})"));
+    CHECK(repair_json_surrogates(R"(["\ud800"])") == R"(["\ufffd"])");
+    CHECK(repair_json_surrogates(R"(["\uDC00x"])") == R"(["\ufffdx"])");
+    CHECK(repair_json_surrogates(R"(["\ud800\ud800\udc00"])") == R"(["\ufffd\ud800\udc00"])");
+    CHECK(repair_json_surrogates(R"(["\ud800\u0041"])") == R"(["\ufffd\u0041"])");
+    // An escaped backslash followed by text, and escaped quotes, are not escapes of a surrogate.
+    CHECK_FALSE(repair_json_surrogates(R"(["\\ud800","\"\\\\ud800"])"));
+    CHECK(repair_json_surrogates(R"(["\\\ud800"])") == R"(["\\\ufffd"])");
+    // Outside strings nothing is an escape; a cut-short escape is left for the parser to refuse.
+    CHECK_FALSE(repair_json_surrogates(R"(\ud800)"));
+    CHECK_FALSE(repair_json_surrogates(R"(["\ud8"])"));
+    CHECK(repair_json_surrogates(R"(["\ud800)") == R"(["\ufffd)");
+}
