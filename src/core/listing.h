@@ -54,6 +54,8 @@ struct ListingOptions {
     // How often a cluster may grow past the TotalCount already planned for; a server that keeps
     // reporting more cannot keep the listing going forever.
     int max_growth_rounds = 4;
+    // Requests a cluster may take before it fails as endless (see ClusterPager).
+    std::int64_t max_requests_per_cluster = kMaxRequestsPerCluster;
 };
 
 // Runs until every cluster has finished or failed. Returns an error only when `cancellation`
