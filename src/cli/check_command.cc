@@ -61,6 +61,13 @@ Expected<FreshnessRule> resolve_rule(const CheckOptions& options) {
     return rule;
 }
 
+// "cluster ID: " before a warning when several clusters are checked.
+std::string warning_prefix(const CheckPlan& plan, std::size_t cluster) {
+    return plan.cluster_ids.size() > 1
+               ? fmt::format("cluster {}: ", sanitize_for_terminal(plan.cluster_ids[cluster]))
+               : std::string();
+}
+
 // Folds each cluster's pages into its newest backup, and prints the cluster's verdict (or its
 // error) as soon as the cluster is complete, in the order the ids were given.
 class VerdictObserver final : public ListingObserver {
@@ -78,6 +85,10 @@ class VerdictObserver final : public ListingObserver {
     void cluster_finished(std::size_t cluster) override {
         // Judged at the moment the cluster is complete, so a slow listing cannot look younger.
         Verdict verdict = judge_freshness(newest_, plan_.rule, std::time(nullptr));
+        if (!verdict.warning.empty()) {
+            std::lock_guard lock(err_mutex_);
+            print_warning(err_, warning_prefix(plan_, cluster) + verdict.warning);
+        }
         out_ << prefix(cluster) << verdict.line << '\n' << std::flush;
         if (!verdict.fresh) {
             ++stale_;
@@ -162,35 +173,105 @@ Expected<CheckPlan> resolve_check_plan(const CheckOptions& options,
     return plan;
 }
 
+namespace {
+
+// 2000-01-01T00:00:00Z: no backup of this service is older, so a time that is one thousand times
+// something later than this is taken for milliseconds.
+constexpr std::int64_t kEarliestBackup = 946684800;
+
+bool usable_start(std::int64_t start, std::int64_t now) {
+    return start <= now || start - now <= kClockSkewAllowance;  // no sum that could overflow
+}
+
+// Why `start` was not counted, for the warning.
+std::string why_passed_over(std::int64_t start, std::int64_t now) {
+    if (start / 1000 >= kEarliestBackup && usable_start(start / 1000, now)) {
+        return "which looks like milliseconds, not epoch seconds";
+    }
+    return fmt::format("{} in the future (more than the {} clock skew allowed)",
+                       format_age(start - now), format_age(kClockSkewAllowance));
+}
+
+void pass_over(std::optional<NewestBackup>& newest, const BackupObject& backup,
+               std::int64_t start) {
+    if (!newest) {
+        newest = NewestBackup{{}, {}, 0, false};
+    }
+    if (!newest->passed_over) {
+        newest->passed_over =
+            PassedOver{backup_id(backup), field_text(backup, "BackupStartTime"), start, 0};
+    }
+    ++newest->passed_over->count;
+}
+
+}  // namespace
+
 void consider_backup(std::optional<NewestBackup>& newest, const BackupObject& backup,
-                     std::string_view state) {
+                     std::string_view state, std::int64_t now) {
     std::string backup_state = field_text(backup, "State");
     if (!same_ignoring_ascii_case(backup_state, state)) {
         return;
     }
     std::optional<std::int64_t> start = field_integer(backup, "BackupStartTime");
-    if (!start || (newest && *start <= newest->start)) {
+    if (!start) {
         return;
     }
-    newest = NewestBackup{backup_id(backup), std::move(backup_state), *start};
+    if (!usable_start(*start, now)) {
+        // Milliseconds, or a clock far ahead: as seconds it would look brand new.
+        pass_over(newest, backup, *start);
+        return;
+    }
+    if (newest && newest->dated && *start <= newest->start) {
+        return;
+    }
+    std::optional<PassedOver> passed_over = newest ? newest->passed_over : std::nullopt;
+    newest = NewestBackup{backup_id(backup), std::move(backup_state), *start, true,
+                          std::move(passed_over)};
 }
 
 Verdict judge_freshness(const std::optional<NewestBackup>& newest, const FreshnessRule& rule,
                         std::int64_t now) {
     if (!newest) {
-        return {false, fmt::format("STALE: no {} backup found", sanitize_for_terminal(rule.state))};
+        return {
+            false, fmt::format("STALE: no {} backup found", sanitize_for_terminal(rule.state)), {}};
+    }
+    std::optional<NewestBackup> judged = newest;
+    if (judged->dated && !usable_start(judged->start, now)) {
+        // Kept by someone else's rules (or the clock stepped back): never OK from it.
+        judged->dated = false;
+        if (!judged->passed_over) {
+            judged->passed_over =
+                PassedOver{judged->id, std::to_string(judged->start), judged->start, 0};
+        }
+        ++judged->passed_over->count;
+    }
+    std::string warning;
+    if (const auto& passed = judged->passed_over) {
+        warning = fmt::format(
+            "backup {} has BackupStartTime {}, {}: not counted", sanitize_for_terminal(passed->id),
+            sanitize_for_terminal(passed->value), why_passed_over(passed->start, now));
+        if (passed->count > 1) {
+            warning += fmt::format(" (and {} more)", passed->count - 1);
+        }
+    }
+    if (!judged->dated) {
+        return {false,
+                fmt::format("STALE: no {} backup has a usable start time ({} passed over: not "
+                            "epoch seconds, or in the future)",
+                            sanitize_for_terminal(rule.state), judged->passed_over->count),
+                std::move(warning)};
     }
     // Clamped so that a nonsensical start time far in the past cannot overflow.
     const std::int64_t earliest = now - std::numeric_limits<std::int64_t>::max() / 4;
-    const std::int64_t age = newest->start >= now ? 0 : now - std::max(newest->start, earliest);
+    const std::int64_t age = judged->start >= now ? 0 : now - std::max(judged->start, earliest);
     const bool fresh = age <= rule.max_age;
     std::string line = fmt::format("{}: newest {} backup {} is {} old", fresh ? "OK" : "STALE",
-                                   sanitize_for_terminal(newest->state),
-                                   sanitize_for_terminal(newest->id), format_age(age));
+                                   sanitize_for_terminal(judged->state),
+                                   sanitize_for_terminal(judged->id), format_age(age));
     if (!fresh) {
         line += fmt::format(" (max {})", sanitize_for_terminal(rule.max_age_text));
     }
-    return {fresh, std::move(line)};
+    return {fresh, std::move(line), std::move(warning)};
 }
 
 int check_exit_code(const std::optional<Error>& first_failure, std::size_t stale_clusters) {

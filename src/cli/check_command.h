@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <ctime>
 #include <functional>
 #include <optional>
 #include <string>
@@ -44,24 +45,42 @@ struct CheckPlan {
 Expected<CheckPlan> resolve_check_plan(const CheckOptions& options,
                                        const std::function<std::string()>& stdin_reader);
 
+// How far in the future a backup may start and still count (as age 0): clocks drift.
+inline constexpr std::int64_t kClockSkewAllowance = std::int64_t{15} * 60;
+
+// Backups in the rule's state whose start time was not believed: the first, and how many.
+struct PassedOver {
+    std::string id;
+    std::string value;       // BackupStartTime as sent
+    std::int64_t start = 0;  // the same, as a number
+    std::int64_t count = 0;
+};
+
 // The newest backup in the rule's state seen so far in one cluster's listing.
 struct NewestBackup {
     std::string id;
     std::string state;       // as the API spelled it
     std::int64_t start = 0;  // BackupStartTime, epoch seconds
+    // False when every backup in the state seen so far was passed over: id, state and start
+    // are then unset.
+    bool dated = true;
+    std::optional<PassedOver> passed_over = std::nullopt;
 };
 
 // Keeps `backup` in `newest` when its State is `state` (in any case) and it started later than
 // the one kept, whatever order the API sent them in; on a tie the first seen stays. A backup
 // without a numeric BackupStartTime cannot be dated and is passed over.
 void consider_backup(std::optional<NewestBackup>& newest, const BackupObject& backup,
-                     std::string_view state);
+                     std::string_view state,
+                     std::int64_t now = static_cast<std::int64_t>(std::time(nullptr)));
 
 struct Verdict {
     bool fresh = false;
     // "OK: newest Success backup bk-1 is 3h12m old", "STALE: ... (max 26h)" or
     // "STALE: no Success backup found"; server strings sanitised, no cluster, no newline.
     std::string line;
+    // One line for stderr when a start time was not believed (see consider_backup), else "".
+    std::string warning = {};
 };
 
 // Judges the newest backup at `now` (epoch seconds): fresh when its age is at most
