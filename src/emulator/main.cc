@@ -29,6 +29,8 @@ using tidb_backups::emulator::FaultPlan;
 using tidb_backups::emulator::ServerOptions;
 
 constexpr const char* kProgram = "tidb-backups-emulator";
+// --nest: 2 bytes a level, so the deepest body is 20 MB, past the client's 16 MiB cap.
+constexpr std::int64_t kMaxNestDepth = 10'000'000;
 
 struct Flags {
     ServerOptions server;
@@ -41,6 +43,8 @@ struct Flags {
     int ret_code = 0;
     std::int64_t ret_code_first = 0;
     std::int64_t grow_after = 0;
+    std::string nest;  // FIELD=DEPTH
+    std::string time_unit = "s";
     bool verbose = false;
 };
 
@@ -93,6 +97,44 @@ void define_server_flags(CLI::App& app, Flags& flags) {
         ->group(group);
 }
 
+// What a broken or hostile server sends, to reproduce the client's defences by hand.
+void define_hostile_flags(CLI::App& app, Flags& flags, const std::string& group) {
+    tidb_backups::emulator::HostileOptions& h = flags.server.hostile;
+    app.add_option("--page-cap", h.page_cap, "At most N backups a page, whatever Limit says")
+        ->type_name("N")
+        ->check(CLI::PositiveNumber)
+        ->group(group);
+    app.add_flag("--ignore-offset", h.ignore_offset, "Answer every request as if Offset were 0")
+        ->group(group);
+    app.add_flag("--omit-backup-id", h.omit_backup_id, "Leave BackupId out of backups")
+        ->group(group);
+    app.add_option("--nest", flags.nest,
+                   "Replace FIELD (BackupName, RetCode or TotalCount) by DEPTH nested arrays")
+        ->type_name("FIELD=DEPTH")
+        ->group(group);
+    app.add_flag("--huge-number", h.huge_number,
+                 fmt::format("Send BackupSize {} (2^64, past any 64-bit integer)",
+                             tidb_backups::emulator::kHugeNumber))
+        ->group(group);
+    app.add_option("--raw-retcode", h.raw_ret_code,
+                   "Write the RetCode of successful pages as this raw JSON text, e.g. 0.5")
+        ->type_name("TEXT")
+        ->group(group);
+    app.add_flag("--lone-surrogate", h.lone_surrogate,
+                 "Put an unpaired \\ud800 escape in BackupName")
+        ->group(group);
+    app.add_option("--time-unit", flags.time_unit,
+                   "Unit of BackupStartTime and BackupEndTime: s (the API's) or ms")
+        ->check(CLI::IsMember({"s", "ms"}))
+        ->capture_default_str()
+        ->group(group);
+    app.add_option("--future-backup", h.future_backup,
+                   "Date the newest backup (a Success) this many seconds after --now")
+        ->type_name("SECONDS")
+        ->check(CLI::NonNegativeNumber)
+        ->group(group);
+}
+
 void define_data_flags(CLI::App& app, Flags& flags) {
     ServerOptions& s = flags.server;
     const std::string group = "Backups and responses";
@@ -133,6 +175,7 @@ void define_data_flags(CLI::App& app, Flags& flags) {
         ->group(group);
     app.add_flag("--omit-total-count", s.omit_total_count, "Leave TotalCount out of pages")
         ->group(group);
+    define_hostile_flags(app, flags, group);
 }
 
 void define_fault_flags(CLI::App& app, Flags& flags) {
@@ -210,6 +253,29 @@ std::string finish(CLI::App& app, Flags& flags) {
         }
         s.catalog.counts[entry.substr(0, eq)] = count;
     }
+    if (!flags.nest.empty()) {
+        std::size_t eq = flags.nest.rfind('=');
+        std::string field = flags.nest.substr(0, eq == std::string::npos ? flags.nest.size() : eq);
+        std::int64_t depth = 0;
+        std::string_view number = eq == std::string::npos
+                                      ? std::string_view{}
+                                      : std::string_view(flags.nest).substr(eq + 1);
+        auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), depth);
+        if (!tidb_backups::emulator::is_nestable_field(field) || number.empty() ||
+            ec != std::errc{} || end != number.data() + number.size() || depth < 1 ||
+            depth > kMaxNestDepth) {
+            return fmt::format(
+                "--nest expects FIELD=DEPTH with FIELD BackupName, RetCode or TotalCount and "
+                "DEPTH 1..{}, got '{}'",
+                kMaxNestDepth, flags.nest);
+        }
+        s.hostile.nest_field = field;
+        s.hostile.nest_depth = depth;
+    }
+    if (s.hostile.raw_ret_code && s.hostile.nest_field == "RetCode") {
+        return "--raw-retcode and --nest RetCode=... both set RetCode; pick one";
+    }
+    s.hostile.milliseconds = flags.time_unit == "ms";
     s.shape = *tidb_backups::emulator::parse_shape(flags.shape);
     if (flags.now < 0) {
         std::int64_t now = std::time(nullptr);

@@ -504,14 +504,19 @@ void EmulatorServer::answer_page(const Params& params, httplib::Response& respon
     }
     const std::int64_t grown = faults_.grown();
     const std::int64_t total = catalog_.count(id) + grown;
-    std::vector<BackupObject> page = catalog_.page(id, offset, limit, grown);
+    const std::int64_t first = served_offset(options_.hostile, offset);
+    std::vector<BackupObject> page =
+        catalog_.page(id, first, served_limit(options_.hostile, limit), grown);
 
     nlohmann::ordered_json body = {{"Action", kResponseAction}, {"RetCode", 0}};
     if (!options_.omit_total_count) {
         body["TotalCount"] = options_.total_count.value_or(total);
     }
     nlohmann::ordered_json data = nlohmann::ordered_json::array();
-    for (auto& backup : page) {
+    for (std::size_t i = 0; i < page.size(); ++i) {
+        BackupObject& backup = page[i];
+        tamper_backup(options_.hostile, backup, first + static_cast<std::int64_t>(i),
+                      catalog_.now());
         if (options_.hostile_text) {
             backup["BackupType"] = std::string(kHostilePlaceholder);
             backup["BackupName"] = std::string(kHostilePlaceholder);
@@ -540,7 +545,9 @@ void EmulatorServer::answer_page(const Params& params, httplib::Response& respon
         body["Padding"] = std::string(static_cast<std::size_t>(options_.pad_bytes), 'x');
     }
     outcome = fmt::format("200 RetCode 0, {} of {} backups", page.size(), total);
+    tamper_body(options_.hostile, body);
     send_json(response, std::move(body));
+    splice(options_.hostile, response.body);
     if (options_.hostile_text) {
         // JSON escapes control characters itself; bytes that are not UTF-8 have to be spliced
         // into the text, since no JSON library will write them.

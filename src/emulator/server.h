@@ -19,6 +19,7 @@
 #include "core/error.h"
 #include "emulator/catalog.h"
 #include "emulator/faults.h"
+#include "emulator/hostile.h"
 
 namespace httplib {
 class Server;
@@ -58,6 +59,7 @@ struct ServerOptions {
     bool duplicate_ids = false;               // every backup twice in its page
     std::int64_t pad_bytes = 0;  // a "Padding" string making each page this much bigger
     bool hostile_text = false;   // BackupName with ESC, BEL, CR, C1 and bytes that are not UTF-8
+    HostileOptions hostile;      // pages capped, Offset ignored, deep nesting, odd numbers...
     std::string cert_file;       // PEM; with key_file, serve HTTPS
     std::string key_file;
     int threads = 64;  // connections served at once (a hung request holds one)
