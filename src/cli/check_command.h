@@ -69,7 +69,9 @@ struct NewestBackup {
 
 // Keeps `backup` in `newest` when its State is `state` (in any case) and it started later than
 // the one kept, whatever order the API sent them in; on a tie the first seen stays. A backup
-// without a numeric BackupStartTime cannot be dated and is passed over.
+// without a numeric BackupStartTime cannot be dated and is skipped. One that starts more than
+// kClockSkewAllowance after `now` (milliseconds, or a clock far ahead) is not counted either:
+// it is recorded in newest->passed_over, for the warning.
 void consider_backup(std::optional<NewestBackup>& newest, const BackupObject& backup,
                      std::string_view state,
                      std::int64_t now = static_cast<std::int64_t>(std::time(nullptr)));
@@ -84,7 +86,9 @@ struct Verdict {
 };
 
 // Judges the newest backup at `now` (epoch seconds): fresh when its age is at most
-// rule.max_age; a start in the future counts as age 0.
+// rule.max_age; a start up to kClockSkewAllowance in the future counts as age 0, one further
+// ahead is never fresh. With no backup of a usable time the verdict is STALE and says so; the
+// warning names the first backup passed over.
 Verdict judge_freshness(const std::optional<NewestBackup>& newest, const FreshnessRule& rule,
                         std::int64_t now);
 

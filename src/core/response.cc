@@ -1,5 +1,6 @@
 #include "core/response.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include <fmt/format.h>
@@ -130,12 +131,9 @@ class PageBuilder final : public nlohmann::json_sax<BackupObject> {
 
     // The member the parser is in: the key of the innermost object.
     std::string field_name() const {
-        for (auto frame = frames_.rbegin(); frame != frames_.rend(); ++frame) {
-            if (frame->value->is_object()) {
-                return snippet(frame->key);
-            }
-        }
-        return "body";
+        auto object = std::find_if(frames_.rbegin(), frames_.rend(),
+                                   [](const Frame& frame) { return frame.value->is_object(); });
+        return object == frames_.rend() ? std::string("body") : snippet(object->key);
     }
 
     BackupObject& root_;

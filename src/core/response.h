@@ -24,8 +24,10 @@ struct BackupPage {
     std::optional<std::int64_t> total_count;  // absent, or not a usable number
 };
 
-// An ErrorKind::Response error for a body that is not a JSON object or lacks RetCode, and an
-// ErrorKind::Api error (ret_code set) for RetCode != 0.
+// An ErrorKind::Response error for a body that is not a JSON object, nests deeper than
+// kMaxJsonDepth, holds an integer past 64 bits (it could not be kept exactly), or whose RetCode
+// is missing or neither an integer nor a string of digits; an ErrorKind::Api error (ret_code set)
+// for RetCode != 0. Bytes that are not UTF-8 and escapes of half a surrogate pair become U+FFFD.
 Expected<BackupPage> parse_backup_page(std::string_view body);
 
 // RetCodes after which the same request may succeed: 153 (rate limited) and >= 2000 (server side).
