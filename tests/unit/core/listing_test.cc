@@ -462,7 +462,7 @@ TEST_CASE("new backups on every page stop at the ceiling of requests per cluster
     CHECK(kMaxRequestsPerCluster == 10000);
 }
 
-TEST_CASE("--limit bounds the work before the ceiling does", "[listing][hostile]") {
+TEST_CASE("a --limit bounds the work before the ceiling does", "[listing][hostile]") {
     FakeBackend backend(std::int64_t{1} << 40);
     auto run = list(backend, {"c"}, {300, 0, 30}, 4, 50);
     REQUIRE(run.status);

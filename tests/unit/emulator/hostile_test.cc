@@ -30,7 +30,8 @@ ServerOptions with_backups(std::int64_t count) {
 
 }  // namespace
 
-TEST_CASE("--page-cap answers at most N backups whatever Limit says", "[server][hostile]") {
+TEST_CASE("hostile: --page-cap answers at most N backups whatever Limit says",
+          "[server][hostile]") {
     ServerOptions options = with_backups(100);
     options.hostile.page_cap = 20;
     RunningServer running(options);
@@ -41,14 +42,15 @@ TEST_CASE("--page-cap answers at most N backups whatever Limit says", "[server][
     CHECK(data_of(raw_page(running, "5", "0")).size() == 5);
 }
 
-TEST_CASE("--ignore-offset answers every request from the start", "[server][hostile]") {
+TEST_CASE("hostile: --ignore-offset answers every request from the start", "[server][hostile]") {
     ServerOptions options = with_backups(40);
     options.hostile.ignore_offset = true;
     RunningServer running(options);
     CHECK(data_of(raw_page(running, "30", "30")) == running.server().catalog().page("c1", 0, 30));
 }
 
-TEST_CASE("--omit-backup-id leaves BackupId out and the rest as it was", "[server][hostile]") {
+TEST_CASE("hostile: --omit-backup-id leaves BackupId out and the rest as it was",
+          "[server][hostile]") {
     ServerOptions options = with_backups(3);
     options.hostile.omit_backup_id = true;
     RunningServer running(options);
@@ -59,7 +61,7 @@ TEST_CASE("--omit-backup-id leaves BackupId out and the rest as it was", "[serve
     CHECK(data_of(raw_page(running, "3", "0")) == expected);
 }
 
-TEST_CASE("--nest puts DEPTH nested arrays in place of a field", "[server][hostile]") {
+TEST_CASE("hostile: --nest puts DEPTH nested arrays in place of a field", "[server][hostile]") {
     const std::string arrays = std::string(1000, '[') + std::string(1000, ']');
     for (const std::string field : {"BackupName", "RetCode", "TotalCount"}) {
         INFO(field);
@@ -79,7 +81,7 @@ TEST_CASE("--nest puts DEPTH nested arrays in place of a field", "[server][hosti
     }
 }
 
-TEST_CASE("--huge-number sends BackupSize 2^64 as an integer", "[server][hostile]") {
+TEST_CASE("hostile: --huge-number sends BackupSize 2^64 as an integer", "[server][hostile]") {
     ServerOptions options = with_backups(2);
     options.hostile.huge_number = true;
     RunningServer running(options);
@@ -88,7 +90,7 @@ TEST_CASE("--huge-number sends BackupSize 2^64 as an integer", "[server][hostile
     CHECK(body.find("@@") == std::string::npos);
 }
 
-TEST_CASE("--raw-retcode writes the RetCode of a page as given", "[server][hostile]") {
+TEST_CASE("hostile: --raw-retcode writes the RetCode of a page as given", "[server][hostile]") {
     ServerOptions options = with_backups(2);
     options.hostile.raw_ret_code = "0.5";
     SECTION("as a number") {}
@@ -106,7 +108,8 @@ TEST_CASE("--raw-retcode writes the RetCode of a page as given", "[server][hosti
                                                           : nlohmann::ordered_json(230)));
 }
 
-TEST_CASE("--lone-surrogate sends an unpaired \\ud800 escape in BackupName", "[server][hostile]") {
+TEST_CASE("hostile: --lone-surrogate sends an unpaired \\ud800 escape in BackupName",
+          "[server][hostile]") {
     ServerOptions options = with_backups(1);
     options.hostile.lone_surrogate = true;
     RunningServer running(options);
@@ -115,7 +118,7 @@ TEST_CASE("--lone-surrogate sends an unpaired \\ud800 escape in BackupName", "[s
           std::string::npos);
 }
 
-TEST_CASE("--time-unit ms sends both times in milliseconds", "[server][hostile]") {
+TEST_CASE("hostile: --time-unit ms sends both times in milliseconds", "[server][hostile]") {
     ServerOptions options = with_backups(3);
     options.hostile.milliseconds = true;
     RunningServer running(options);
@@ -127,7 +130,8 @@ TEST_CASE("--time-unit ms sends both times in milliseconds", "[server][hostile]"
     CHECK(data_of(raw_page(running, "3", "0")) == expected);
 }
 
-TEST_CASE("--future-backup dates the newest backup ahead of the clock", "[server][hostile]") {
+TEST_CASE("hostile: --future-backup dates the newest backup ahead of the clock",
+          "[server][hostile]") {
     ServerOptions options = with_backups(3);
     options.hostile.future_backup = 86400;
     RunningServer running(options);
