@@ -288,6 +288,7 @@ int execute_list(const ListOptions& options, const GlobalOptions& global, Comman
     }
     // The one place the terminal is consulted: the renderer gets plain values.
     OutputStyle style = output_style(settings->color, probe_stdout(), context.getenv);
+    plan->render.terminal = style.terminal;
     plan->render.color = style.color;
     plan->render.width = style.width;
     context.watch_interrupts();
