@@ -150,7 +150,7 @@ complete -c tidb-backups -n '__tidb_backups_using_command list' -l sort-by -x -a
 complete -c tidb-backups -n '__tidb_backups_using_command list' -l reverse -d 'Descending sort; without --sort-by, the API order reversed'
 complete -c tidb-backups -n '__tidb_backups_using_command list' -l time-format -x -a 'raw iso' -d 'Times in csv, tsv, json and ndjson: raw (epoch seconds, as the API sends them) or iso (2026-11-27T03:00:00Z, UTC; 0 stays 0) (default: raw)'
 complete -c tidb-backups -n '__tidb_backups_using_command list' -l utc -d 'Show table times in UTC instead of the local time zone'
-complete -c tidb-backups -n '__tidb_backups_using_command list' -l dry-run -d 'Print the signed request(s) and send nothing'
+complete -c tidb-backups -n '__tidb_backups_using_command list' -l dry-run -d 'Print the signed request(s) and send nothing (at most 3 per cluster, then a line telling how many more)'
 complete -c tidb-backups -n '__tidb_backups_using_command list' -s h -l help -d 'Print this help message and exit'
 
 # tidb-backups check

@@ -20,7 +20,7 @@ constexpr const char* kMainFooter = R"(Examples:
 
 Credentials come from SIGCALCLOUD_PUBLIC_KEY / SIGCALCLOUD_PRIVATE_KEY or a profile in
 $XDG_CONFIG_HOME/tidb-backups/config.toml. Exit codes: 0 ok, 2 usage, 3 API error,
-4 network, 5 bad response, 6 configuration.)";
+4 network, 5 bad response, 6 configuration, 7 output could not be written.)";
 
 void add_global_options(CLI::App& app, GlobalOptions& global) {
     const char* group = "Global options";

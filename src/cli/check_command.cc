@@ -63,11 +63,12 @@ Expected<FreshnessRule> resolve_rule(const CheckOptions& options) {
 
 // Folds each cluster's pages into its newest backup, and prints the cluster's verdict (or its
 // error) as soon as the cluster is complete, in the order the ids were given.
+// A verdict that cannot be written stops the listing: the rest could not be written either.
 class VerdictObserver final : public ListingObserver {
   public:
     VerdictObserver(const CheckPlan& plan, std::mutex& err_mutex, std::ostream& out,
-                    std::ostream& err)
-        : plan_(plan), err_mutex_(err_mutex), out_(out), err_(err) {}
+                    std::ostream& err, Cancellation& stop)
+        : plan_(plan), err_mutex_(err_mutex), out_(out), err_(err), stop_(stop) {}
 
     void backups(std::size_t /*cluster*/, std::vector<BackupObject>&& page) override {
         for (const auto& backup : page) {
@@ -78,7 +79,11 @@ class VerdictObserver final : public ListingObserver {
     void cluster_finished(std::size_t cluster) override {
         // Judged at the moment the cluster is complete, so a slow listing cannot look younger.
         Verdict verdict = judge_freshness(newest_, plan_.rule, std::time(nullptr));
-        out_ << prefix(cluster) << verdict.line << '\n' << std::flush;
+        out_ << prefix(cluster) << verdict.line << '\n';
+        if (!flushed(out_) && !output_failed_) {
+            output_failed_ = true;
+            stop_.cancel();
+        }
         if (!verdict.fresh) {
             ++stale_;
         }
@@ -103,6 +108,7 @@ class VerdictObserver final : public ListingObserver {
 
     const std::optional<Error>& first_failure() const { return first_failure_; }
     std::size_t stale() const { return stale_; }
+    bool output_failed() const { return output_failed_; }
 
   private:
     std::string prefix(std::size_t cluster) const {
@@ -116,9 +122,11 @@ class VerdictObserver final : public ListingObserver {
     std::mutex& err_mutex_;
     std::ostream& out_;
     std::ostream& err_;
+    Cancellation& stop_;
     std::optional<NewestBackup> newest_;
     std::optional<Error> first_failure_;
     std::size_t stale_ = 0;
+    bool output_failed_ = false;
 };
 
 constexpr const char* kCheckFooter = R"(Prints one line per cluster on stdout:
@@ -129,7 +137,7 @@ prefixed with the cluster id when several are checked.
 
 Exit codes: 0 every cluster is fresh; 1 a cluster is stale or has no backup in the state;
 2 usage, 3 API error, 4 network, 5 bad response, 6 configuration (the first failed
-cluster's code wins over 1).
+cluster's code wins over 1); 7 the verdict could not be written (disk full, closed pipe).
 
 Examples:
   tidb-backups check --region cn-zj --id MlaMfzgZ --max-age 26h
@@ -202,16 +210,20 @@ int check_exit_code(const std::optional<Error>& first_failure, std::size_t stale
 
 int run_check(const Settings& settings, const CheckPlan& plan, std::ostream& out, std::ostream& err,
               Cancellation* cancellation) {
-    ApiSession session(settings, err, cancellation);
+    // Ctrl-C, or the observer when stdout fails, stops the listing.
+    ListingStop stop(cancellation);
+    ApiSession session(settings, err, &stop.cancellation());
     std::mutex& err_mutex = session.err_mutex();
     PageSourceFactory sources = session.page_sources();
 
-    VerdictObserver observer(plan, err_mutex, out, err);
+    VerdictObserver observer(plan, err_mutex, out, err, stop.cancellation());
     ListingOptions options;
     options.window = PageWindow{std::nullopt, 0, kMaxPageSize};
     options.concurrency = plan.concurrency;
-    Status status = run_listing(plan.cluster_ids, options, sources, observer, cancellation);
-    out.flush();
+    Status status = run_listing(plan.cluster_ids, options, sources, observer, &stop.cancellation());
+    if (!flushed(out) || observer.output_failed()) {
+        return exit_code(ErrorKind::Output);  // not an interrupt; main says what failed
+    }
     if (!status) {
         err << "tidb-backups: interrupted\n" << std::flush;
         return exit_code(status.error().kind);

@@ -75,7 +75,8 @@ int check_exit_code(const std::optional<Error>& first_failure, std::size_t stale
 
 // Lists every cluster of `plan` and prints one verdict line per cluster on `out` (prefixed
 // with the cluster id when there are several) as each completes; failed clusters are
-// reported on `err`. Returns the exit code (130 when `cancellation` fired).
+// reported on `err`. Returns the exit code (130 when `cancellation` fired; 7 when `out` could
+// not be written, which stops the listing at once and is for the owner of `out` to explain).
 int run_check(const Settings& settings, const CheckPlan& plan, std::ostream& out, std::ostream& err,
               Cancellation* cancellation = nullptr);
 

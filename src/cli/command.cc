@@ -13,6 +13,23 @@ std::function<std::string()> stdin_reader(CommandContext& context) {
     };
 }
 
+ListingStop::ListingStop(Cancellation* outer) : outer_(outer) {
+    if (outer_ != nullptr) {
+        callback_ = outer_->on_cancel([own = own_] { own->cancel(); });
+    }
+}
+
+ListingStop::~ListingStop() {
+    if (outer_ != nullptr) {
+        outer_->remove(callback_);
+    }
+}
+
+bool flushed(std::ostream& out) {
+    out.flush();
+    return !out.fail();
+}
+
 int fail(CommandContext& context, const Error& error) {
     print_error(context.err, error);
     return exit_code(error.kind);
