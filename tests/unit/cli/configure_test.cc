@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <csignal>
 #include <map>
 #include <sstream>
@@ -591,4 +592,26 @@ TEST_CASE("option -q silences the saved line but not errors", "[configure]") {
     Run run = setup.run(kSecret + "\n");
     CHECK(run.code == 0);
     CHECK(run.err.empty());
+}
+
+TEST_CASE("configure never shows a password written into a profile's endpoint", "[configure]") {
+    TempDir dir;
+    std::string path = dir.write_file("config.toml",
+                                      "[prod]\nregion = \"cn-bj2\"\npublic_key = \"p\"\n"
+                                      "private_key = \"k\"\n"
+                                      "endpoint = \"https://alice:Pw0rdS3cr3t@api.example.com\"\n");
+    Setup setup;
+    setup.terminal = true;
+    setup.global.config_path = path;
+    setup.global.profile = "prod";
+    Run run = setup.run("\n\n\n\n\n");
+    INFO(run.err);
+    CHECK(run.code == 0);
+    CHECK(run.err.find("Endpoint [https://***@api.example.com]: ") != std::string::npos);
+    CHECK(run.err.find("Pw0rdS3cr3t") == std::string::npos);
+
+    // Typed as the answer, it is refused without being repeated.
+    run = setup.run("\n\n\nhttps://bob:An0therS3cr3t@api.example.com\n\n\n\n\n");
+    CHECK(run.err.find("invalid endpoint 'https://***@api.example.com'") != std::string::npos);
+    CHECK(run.err.find("An0therS3cr3t") == std::string::npos);
 }
