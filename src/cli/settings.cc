@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "cli/config_file.h"
+#include "cli/ids_from.h"
 #include "core/ascii.h"
 #include "core/pager.h"
 #include "core/time_spec.h"
@@ -379,7 +380,7 @@ Expected<Settings> resolve_settings(const GlobalOptions& flags, const Getenv& ge
 
 Expected<ListPlan> resolve_list_plan(const ListOptions& options,
                                      const std::function<std::string()>& stdin_reader,
-                                     std::optional<std::int64_t> now) {
+                                     std::optional<std::int64_t> now, std::ostream& notices) {
     ListPlan plan;
     if (options.limit) {
         auto limit = whole_number(*options.limit, "--limit", 1, INT64_MAX / 2);
@@ -436,27 +437,19 @@ Expected<ListPlan> resolve_list_plan(const ListOptions& options,
 
     plan.cluster_ids = options.ids;
     if (options.ids_from) {
-        std::string text;
-        if (*options.ids_from == "-") {
-            text = stdin_reader();
-        } else {
-            std::ifstream file(*options.ids_from);
-            if (!file) {
-                return usage(fmt::format("cannot read --ids-from '{}'", *options.ids_from));
-            }
-            std::ostringstream buffer;
-            buffer << file.rdbuf();
-            text = buffer.str();
+        const bool from_stdin = *options.ids_from == "-";
+        Expected<std::string> text = from_stdin ? Expected<std::string>(stdin_reader())
+                                                : read_ids_file(*options.ids_from, notices);
+        if (!text) {
+            return text.error();
         }
-        std::istringstream lines(text);
-        for (std::string line; std::getline(lines, line);) {
-            auto first = line.find_first_not_of(" \t\r");
-            if (first == std::string::npos || line[first] == '#') {
-                continue;
-            }
-            auto last = line.find_last_not_of(" \t\r");
-            plan.cluster_ids.push_back(line.substr(first, last - first + 1));
+        auto ids = parse_ids(*text, from_stdin ? std::string("- (standard input)")
+                                               : fmt::format("'{}'", *options.ids_from));
+        if (!ids) {
+            return ids.error();
         }
+        plan.cluster_ids.insert(plan.cluster_ids.end(), std::make_move_iterator(ids->begin()),
+                                std::make_move_iterator(ids->end()));
     }
     for (const auto& id : plan.cluster_ids) {
         if (id.empty()) {
