@@ -1,12 +1,16 @@
 #include "cli/settings.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -156,6 +160,52 @@ std::optional<Sourced> pick(const std::optional<std::string>& flag, std::string_
     return std::nullopt;
 }
 
+// What a path that is not a regular file is, for messages.
+const char* describe_file_type(mode_t mode) {
+    if (S_ISDIR(mode)) {
+        return "a directory";
+    }
+    if (S_ISFIFO(mode)) {
+        return "a named pipe";
+    }
+    if (S_ISCHR(mode) || S_ISBLK(mode)) {
+        return "a device";
+    }
+    if (S_ISSOCK(mode)) {
+        return "a socket";
+    }
+    return "a special file";
+}
+
+// --ca-bundle is read by OpenSSL when the first connection is made: it must be a regular file
+// (a link to one is fine) that we can open. A named pipe would block that read forever, a
+// directory or a device would fail it only then; all are refused before any request.
+Status check_ca_bundle(const std::string& path) {
+    constexpr const char* kHint = "--ca-bundle expects a PEM file of CA certificates";
+    if (path.empty()) {
+        return usage("invalid value for --ca-bundle: the path is empty", kHint);
+    }
+    // O_NONBLOCK: opening a named pipe must not wait for a writer.
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) {
+        return usage(fmt::format("cannot read --ca-bundle '{}': {}", path, strerror(errno)), kHint);
+    }
+    struct stat info {};
+    int examined = ::fstat(fd, &info);
+    int error_number = errno;
+    ::close(fd);
+    if (examined != 0) {
+        return usage(fmt::format("cannot read --ca-bundle '{}': {}", path, strerror(error_number)),
+                     kHint);
+    }
+    if (!S_ISREG(info.st_mode)) {
+        return usage(fmt::format("--ca-bundle '{}' is {}, not a regular file", path,
+                                 describe_file_type(info.st_mode)),
+                     kHint);
+    }
+    return ok();
+}
+
 // The fields --fields and --sort-by accept: the documented ones and ClusterId.
 std::vector<std::string> known_fields() {
     std::vector<std::string> known = documented_fields();
@@ -297,10 +347,8 @@ Expected<Settings> resolve_settings(const GlobalOptions& flags, const Getenv& ge
     }
     if (flags.ca_bundle) {
         settings.ca_bundle = *flags.ca_bundle;
-        std::ifstream probe(settings.ca_bundle);
-        if (settings.ca_bundle.empty() || !probe) {
-            return usage(fmt::format("cannot read --ca-bundle '{}'", settings.ca_bundle),
-                         "--ca-bundle expects a PEM file of CA certificates");
+        if (Status bundle = check_ca_bundle(settings.ca_bundle); !bundle) {
+            return bundle.error();
         }
     }
 
