@@ -31,7 +31,8 @@ Expected<Settings> prepare_settings(const GlobalOptions& global, CommandContext&
 // Prints `error` and returns its exit code.
 int fail(CommandContext& context, const Error& error);
 
-// Reads all of the command's stdin when called: --ids-from - for list and check.
+// Reads the command's stdin when called, for --ids-from - of list and check: up to one byte
+// past kMaxIdsFromBytes (cli/ids_from.h), so a larger input is refused without being read.
 std::function<std::string()> stdin_reader(CommandContext& context);
 
 // The cancellation of one listing: fired by `outer` (Ctrl-C) too, but also by the command
