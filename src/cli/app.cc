@@ -1,5 +1,7 @@
 #include "cli/app.h"
 
+#include "core/endpoint.h"
+
 #include <fmt/format.h>
 
 #include "tidb_backups/version.h"
@@ -79,6 +81,25 @@ void add_global_options(CLI::App& app, GlobalOptions& global) {
     app.add_flag("-q,--quiet", global.quiet, "Print only data and errors")->group(group);
 }
 
+// Every word of `text` that is a URL with a user or password, shown without them: CLI11
+// repeats unexpected arguments word for word.
+std::string without_credentials(std::string_view text) {
+    std::string out;
+    while (!text.empty()) {
+        std::size_t end = text.find_first_of(" \t\n");
+        std::string_view word = text.substr(0, end);
+        bool url =
+            word.find("://") != std::string_view::npos && word.find('@') != std::string_view::npos;
+        out += url ? redact_url_credentials(word) : std::string(word);
+        if (end == std::string_view::npos) {
+            break;
+        }
+        out += text[end];
+        text.remove_prefix(end + 1);
+    }
+    return out;
+}
+
 std::string one_line(std::string text) {
     for (char& c : text) {
         if (c == '\n') {
@@ -130,10 +151,10 @@ std::variant<CommandLine, EarlyExit> parse_command_line(int argc, const char* co
         for (const CLI::App* sub : app->get_subcommands()) {
             hint = fmt::format("run 'tidb-backups {} --help' for usage", sub->get_name());
         }
-        return EarlyExit{
-            2,
-            {},
-            fmt::format("{}: error: {}\nhint: {}\n", kProgram, one_line(error.what()), hint)};
+        return EarlyExit{2,
+                         {},
+                         fmt::format("{}: error: {}\nhint: {}\n", kProgram,
+                                     one_line(without_credentials(error.what())), hint)};
     }
     const std::string name = app->get_subcommands().front()->get_name();
     line.command = name == "check"        ? Command::Check

@@ -149,7 +149,8 @@ Examples:
 }  // namespace
 
 Expected<CheckPlan> resolve_check_plan(const CheckOptions& options,
-                                       const std::function<std::string()>& stdin_reader) {
+                                       const std::function<std::string()>& stdin_reader,
+                                       std::ostream& notices) {
     Expected<FreshnessRule> rule = resolve_rule(options);
     if (!rule) {
         return rule.error();
@@ -159,7 +160,7 @@ Expected<CheckPlan> resolve_check_plan(const CheckOptions& options,
     list.ids = options.ids;
     list.ids_from = options.ids_from;
     list.concurrency = options.concurrency;
-    Expected<ListPlan> listing = resolve_list_plan(list, stdin_reader);
+    Expected<ListPlan> listing = resolve_list_plan(list, stdin_reader, std::nullopt, notices);
     if (!listing) {
         return listing.error();
     }
@@ -253,7 +254,7 @@ CLI::App* add_check_command(CLI::App& app, CheckOptions& check) {
 int execute_check(const CheckOptions& options, const GlobalOptions& global,
                   CommandContext& context) {
     // Check flags come before settings: a bad --max-age is exit 2 whatever the config says.
-    Expected<CheckPlan> plan = resolve_check_plan(options, stdin_reader(context));
+    Expected<CheckPlan> plan = resolve_check_plan(options, stdin_reader(context), context.err);
     if (!plan) {
         return fail(context, plan.error());
     }

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <iostream>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -42,7 +43,8 @@ struct CheckPlan {
 
 // Checks the flags (usage errors, exit 2) and reads --ids-from; `stdin_reader` supplies "-".
 Expected<CheckPlan> resolve_check_plan(const CheckOptions& options,
-                                       const std::function<std::string()>& stdin_reader);
+                                       const std::function<std::string()>& stdin_reader,
+                                       std::ostream& notices = std::cerr);
 
 // The newest backup in the rule's state seen so far in one cluster's listing.
 struct NewestBackup {

@@ -345,7 +345,8 @@ int run_list(const Settings& settings, const ListPlan& plan, std::ostream& out, 
 
 int execute_list(const ListOptions& options, const GlobalOptions& global, CommandContext& context) {
     // List flags are checked before settings: a bad flag is exit 2 whatever the config says.
-    Expected<ListPlan> plan = resolve_list_plan(options, stdin_reader(context));
+    Expected<ListPlan> plan =
+        resolve_list_plan(options, stdin_reader(context), std::nullopt, context.err);
     if (!plan) {
         return fail(context, plan.error());
     }

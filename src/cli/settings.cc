@@ -391,7 +391,7 @@ Expected<Settings> resolve_settings(const GlobalOptions& flags, const Getenv& ge
     }
     settings.endpoint = std::move(*endpoint);
 
-    // cpp-httplib reads no environment: the proxy conventions of curl are kept here.
+    // The proxy conventions of curl: --proxy, then the environment, unless NO_PROXY.
     auto first_set = [&getenv](const char* upper, const char* lower) {
         return non_empty(getenv(upper)).value_or(non_empty(getenv(lower)).value_or(""));
     };

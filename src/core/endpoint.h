@@ -16,7 +16,7 @@ struct Endpoint {
     std::string path;  // starts with '/', "/" when the URL has none
 
     bool is_https() const { return scheme == "https"; }
-    // scheme://host[:port] as cpp-httplib wants it (IPv6 literals in brackets).
+    // scheme://host[:port], the port only when it is not the scheme's (IPv6 literals in brackets).
     std::string origin() const;
     // origin + path, for messages and --dry-run.
     std::string url() const;

@@ -24,8 +24,15 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// A header line the flooding servers repeat: about 1 KB.
-const std::string kFloodHeader = "X-Flood: " + std::string(1000, 'f') + "\r\n";
+// What the flooding servers send again and again: a thousand short header lines (16 KB).
+std::string flood_lines() {
+    std::string lines;
+    for (int i = 0; i < 1000; ++i) {
+        lines += "X-Flood: ffff\r\n";
+    }
+    return lines;
+}
+const std::string kFloodHeader = flood_lines();
 
 void check_failed(const ProcessResult& result, int code, std::string_view message) {
     INFO(result.describe());
