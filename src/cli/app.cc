@@ -50,7 +50,7 @@ void add_global_options(CLI::App& app, GlobalOptions& global) {
         ->type_name("ID")
         ->group(group);
     app.add_option("--timeout", global.timeout,
-                   "Seconds each attempt may take, connect and read (default: 30)")
+                   "Seconds one attempt may take in all: connect, TLS, proxy, answer (default: 30)")
         ->type_name("SECONDS")
         ->group(group);
     app.add_option("--retries", global.retries,
