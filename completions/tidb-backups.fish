@@ -123,7 +123,7 @@ complete -c tidb-backups -l profile -x -a '(__tidb_backups_profiles)' -d 'Profil
 complete -c tidb-backups -l config -r -F -d 'Config file [env: TIDB_BACKUPS_CONFIG; default: $XDG_CONFIG_HOME/tidb-backups/config.toml]'
 complete -c tidb-backups -l endpoint -x -d 'API endpoint URL (default: https://api.sigcalcloud.com) [env: SIGCALCLOUD_ENDPOINT]'
 complete -c tidb-backups -l project-id -x -d 'Project id to send with each request [env: SIGCALCLOUD_PROJECT_ID]'
-complete -c tidb-backups -l timeout -x -d 'Seconds each attempt may take, connect and read (default: 30)'
+complete -c tidb-backups -l timeout -x -d 'Seconds one attempt may take in all: connect, TLS, proxy, answer (default: 30)'
 complete -c tidb-backups -l retries -x -d 'Retries after a failed attempt that may succeed later (default: 3)'
 complete -c tidb-backups -l ca-bundle -r -F -d 'PEM file of CA certificates to trust instead of the system store'
 complete -c tidb-backups -l proxy -x -d 'HTTP proxy for API requests, http://[user:password@]host:port (default: HTTPS_PROXY or HTTP_PROXY by the endpoint\'s scheme, unless NO_PROXY names the host)'
@@ -150,7 +150,7 @@ complete -c tidb-backups -n '__tidb_backups_using_command list' -l sort-by -x -a
 complete -c tidb-backups -n '__tidb_backups_using_command list' -l reverse -d 'Descending sort; without --sort-by, the API order reversed'
 complete -c tidb-backups -n '__tidb_backups_using_command list' -l time-format -x -a 'raw iso' -d 'Times in csv, tsv, json and ndjson: raw (epoch seconds, as the API sends them) or iso (2026-11-27T03:00:00Z, UTC; 0 stays 0) (default: raw)'
 complete -c tidb-backups -n '__tidb_backups_using_command list' -l utc -d 'Show table times in UTC instead of the local time zone'
-complete -c tidb-backups -n '__tidb_backups_using_command list' -l dry-run -d 'Print the signed request(s) and send nothing'
+complete -c tidb-backups -n '__tidb_backups_using_command list' -l dry-run -d 'Print the signed request(s) and send nothing (at most 3 per cluster, then a line telling how many more)'
 complete -c tidb-backups -n '__tidb_backups_using_command list' -s h -l help -d 'Print this help message and exit'
 
 # tidb-backups check

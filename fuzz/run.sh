@@ -9,7 +9,7 @@ seconds=${1:-30}
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz
 
-for target in fuzz_response fuzz_config fuzz_cli; do
+for target in fuzz_response fuzz_http fuzz_config fuzz_cli; do
     name=${target#fuzz_}
     work=build/fuzz/corpus-$name
     findings=build/fuzz/findings-$name  # this run's crash-*/leak-*/timeout-*/oom-* inputs

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "core/tls.h"
 #include "render/text.h"
 #include "tidb_backups/version.h"
 
@@ -27,6 +28,9 @@ ApiSession::ApiSession(const Settings& settings, std::ostream& err, Cancellation
     transport_.insecure = settings.insecure;
     transport_.user_agent = user_agent();
     transport_.proxy = settings.proxy;
+    // One trust store for every worker's connection, loaded once.
+    transport_.tls = std::make_shared<net::TlsClientContext>(
+        net::TlsOptions{settings.ca_bundle, settings.insecure});
 }
 
 PageSourceFactory ApiSession::page_sources() {

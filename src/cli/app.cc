@@ -1,5 +1,7 @@
 #include "cli/app.h"
 
+#include "core/endpoint.h"
+
 #include <fmt/format.h>
 
 #include "tidb_backups/version.h"
@@ -20,7 +22,7 @@ constexpr const char* kMainFooter = R"(Examples:
 
 Credentials come from SIGCALCLOUD_PUBLIC_KEY / SIGCALCLOUD_PRIVATE_KEY or a profile in
 $XDG_CONFIG_HOME/tidb-backups/config.toml. Exit codes: 0 ok, 2 usage, 3 API error,
-4 network, 5 bad response, 6 configuration.)";
+4 network, 5 bad response, 6 configuration, 7 output could not be written.)";
 
 void add_global_options(CLI::App& app, GlobalOptions& global) {
     const char* group = "Global options";
@@ -48,7 +50,7 @@ void add_global_options(CLI::App& app, GlobalOptions& global) {
         ->type_name("ID")
         ->group(group);
     app.add_option("--timeout", global.timeout,
-                   "Seconds each attempt may take, connect and read (default: 30)")
+                   "Seconds one attempt may take in all: connect, TLS, proxy, answer (default: 30)")
         ->type_name("SECONDS")
         ->group(group);
     app.add_option("--retries", global.retries,
@@ -77,6 +79,25 @@ void add_global_options(CLI::App& app, GlobalOptions& global) {
                  "Log requests to stderr (-vv: and bodies); secrets masked")
         ->group(group);
     app.add_flag("-q,--quiet", global.quiet, "Print only data and errors")->group(group);
+}
+
+// Every word of `text` that is a URL with a user or password, shown without them: CLI11
+// repeats unexpected arguments word for word.
+std::string without_credentials(std::string_view text) {
+    std::string out;
+    while (!text.empty()) {
+        std::size_t end = text.find_first_of(" \t\n");
+        std::string_view word = text.substr(0, end);
+        bool url =
+            word.find("://") != std::string_view::npos && word.find('@') != std::string_view::npos;
+        out += url ? redact_url_credentials(word) : std::string(word);
+        if (end == std::string_view::npos) {
+            break;
+        }
+        out += text[end];
+        text.remove_prefix(end + 1);
+    }
+    return out;
 }
 
 std::string one_line(std::string text) {
@@ -130,10 +151,10 @@ std::variant<CommandLine, EarlyExit> parse_command_line(int argc, const char* co
         for (const CLI::App* sub : app->get_subcommands()) {
             hint = fmt::format("run 'tidb-backups {} --help' for usage", sub->get_name());
         }
-        return EarlyExit{
-            2,
-            {},
-            fmt::format("{}: error: {}\nhint: {}\n", kProgram, one_line(error.what()), hint)};
+        return EarlyExit{2,
+                         {},
+                         fmt::format("{}: error: {}\nhint: {}\n", kProgram,
+                                     one_line(without_credentials(error.what())), hint)};
     }
     const std::string name = app->get_subcommands().front()->get_name();
     line.command = name == "check"        ? Command::Check

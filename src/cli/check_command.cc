@@ -70,11 +70,12 @@ std::string warning_prefix(const CheckPlan& plan, std::size_t cluster) {
 
 // Folds each cluster's pages into its newest backup, and prints the cluster's verdict (or its
 // error) as soon as the cluster is complete, in the order the ids were given.
+// A verdict that cannot be written stops the listing: the rest could not be written either.
 class VerdictObserver final : public ListingObserver {
   public:
     VerdictObserver(const CheckPlan& plan, std::mutex& err_mutex, std::ostream& out,
-                    std::ostream& err)
-        : plan_(plan), err_mutex_(err_mutex), out_(out), err_(err) {}
+                    std::ostream& err, Cancellation& stop)
+        : plan_(plan), err_mutex_(err_mutex), out_(out), err_(err), stop_(stop) {}
 
     void backups(std::size_t /*cluster*/, std::vector<BackupObject>&& page) override {
         for (const auto& backup : page) {
@@ -89,7 +90,11 @@ class VerdictObserver final : public ListingObserver {
             std::lock_guard lock(err_mutex_);
             print_warning(err_, warning_prefix(plan_, cluster) + verdict.warning);
         }
-        out_ << prefix(cluster) << verdict.line << '\n' << std::flush;
+        out_ << prefix(cluster) << verdict.line << '\n';
+        if (!flushed(out_) && !output_failed_) {
+            output_failed_ = true;
+            stop_.cancel();
+        }
         if (!verdict.fresh) {
             ++stale_;
         }
@@ -114,6 +119,7 @@ class VerdictObserver final : public ListingObserver {
 
     const std::optional<Error>& first_failure() const { return first_failure_; }
     std::size_t stale() const { return stale_; }
+    bool output_failed() const { return output_failed_; }
 
   private:
     std::string prefix(std::size_t cluster) const {
@@ -127,9 +133,11 @@ class VerdictObserver final : public ListingObserver {
     std::mutex& err_mutex_;
     std::ostream& out_;
     std::ostream& err_;
+    Cancellation& stop_;
     std::optional<NewestBackup> newest_;
     std::optional<Error> first_failure_;
     std::size_t stale_ = 0;
+    bool output_failed_ = false;
 };
 
 constexpr const char* kCheckFooter = R"(Prints one line per cluster on stdout:
@@ -140,7 +148,7 @@ prefixed with the cluster id when several are checked.
 
 Exit codes: 0 every cluster is fresh; 1 a cluster is stale or has no backup in the state;
 2 usage, 3 API error, 4 network, 5 bad response, 6 configuration (the first failed
-cluster's code wins over 1).
+cluster's code wins over 1); 7 the verdict could not be written (disk full, closed pipe).
 
 Examples:
   tidb-backups check --region cn-zj --id MlaMfzgZ --max-age 26h
@@ -152,7 +160,8 @@ Examples:
 }  // namespace
 
 Expected<CheckPlan> resolve_check_plan(const CheckOptions& options,
-                                       const std::function<std::string()>& stdin_reader) {
+                                       const std::function<std::string()>& stdin_reader,
+                                       std::ostream& notices) {
     Expected<FreshnessRule> rule = resolve_rule(options);
     if (!rule) {
         return rule.error();
@@ -162,7 +171,7 @@ Expected<CheckPlan> resolve_check_plan(const CheckOptions& options,
     list.ids = options.ids;
     list.ids_from = options.ids_from;
     list.concurrency = options.concurrency;
-    Expected<ListPlan> listing = resolve_list_plan(list, stdin_reader);
+    Expected<ListPlan> listing = resolve_list_plan(list, stdin_reader, std::nullopt, notices);
     if (!listing) {
         return listing.error();
     }
@@ -283,16 +292,20 @@ int check_exit_code(const std::optional<Error>& first_failure, std::size_t stale
 
 int run_check(const Settings& settings, const CheckPlan& plan, std::ostream& out, std::ostream& err,
               Cancellation* cancellation) {
-    ApiSession session(settings, err, cancellation);
+    // Ctrl-C, or the observer when stdout fails, stops the listing.
+    ListingStop stop(cancellation);
+    ApiSession session(settings, err, &stop.cancellation());
     std::mutex& err_mutex = session.err_mutex();
     PageSourceFactory sources = session.page_sources();
 
-    VerdictObserver observer(plan, err_mutex, out, err);
+    VerdictObserver observer(plan, err_mutex, out, err, stop.cancellation());
     ListingOptions options;
     options.window = PageWindow{std::nullopt, 0, kMaxPageSize};
     options.concurrency = plan.concurrency;
-    Status status = run_listing(plan.cluster_ids, options, sources, observer, cancellation);
-    out.flush();
+    Status status = run_listing(plan.cluster_ids, options, sources, observer, &stop.cancellation());
+    if (!flushed(out) || observer.output_failed()) {
+        return exit_code(ErrorKind::Output);  // not an interrupt; main says what failed
+    }
     if (!status) {
         err << "tidb-backups: interrupted\n" << std::flush;
         return exit_code(status.error().kind);
@@ -322,7 +335,7 @@ CLI::App* add_check_command(CLI::App& app, CheckOptions& check) {
 int execute_check(const CheckOptions& options, const GlobalOptions& global,
                   CommandContext& context) {
     // Check flags come before settings: a bad --max-age is exit 2 whatever the config says.
-    Expected<CheckPlan> plan = resolve_check_plan(options, stdin_reader(context));
+    Expected<CheckPlan> plan = resolve_check_plan(options, stdin_reader(context), context.err);
     if (!plan) {
         return fail(context, plan.error());
     }

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <ctime>
 #include <functional>
+#include <iostream>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -43,7 +44,8 @@ struct CheckPlan {
 
 // Checks the flags (usage errors, exit 2) and reads --ids-from; `stdin_reader` supplies "-".
 Expected<CheckPlan> resolve_check_plan(const CheckOptions& options,
-                                       const std::function<std::string()>& stdin_reader);
+                                       const std::function<std::string()>& stdin_reader,
+                                       std::ostream& notices = std::cerr);
 
 // How far in the future a backup may start and still count (as age 0): clocks drift.
 inline constexpr std::int64_t kClockSkewAllowance = std::int64_t{15} * 60;
@@ -98,7 +100,8 @@ int check_exit_code(const std::optional<Error>& first_failure, std::size_t stale
 
 // Lists every cluster of `plan` and prints one verdict line per cluster on `out` (prefixed
 // with the cluster id when there are several) as each completes; failed clusters are
-// reported on `err`. Returns the exit code (130 when `cancellation` fired).
+// reported on `err`. Returns the exit code (130 when `cancellation` fired; 7 when `out` could
+// not be written, which stops the listing at once and is for the owner of `out` to explain).
 int run_check(const Settings& settings, const CheckPlan& plan, std::ostream& out, std::ostream& err,
               Cancellation* cancellation = nullptr);
 

@@ -1,16 +1,31 @@
 #include "cli/command.h"
 
-#include <iterator>
-
+#include "cli/ids_from.h"
 #include "cli/report.h"
 
 namespace tidb_backups {
 
 std::function<std::string()> stdin_reader(CommandContext& context) {
-    return [&context] {
-        return std::string(std::istreambuf_iterator<char>(context.in),
-                           std::istreambuf_iterator<char>());
-    };
+    // One byte past the bound tells resolve_list_plan that stdin is too large, and no more is
+    // read: `--ids-from - < /dev/zero` ends at once.
+    return [&context] { return read_at_most(context.in, kMaxIdsFromBytes + 1); };
+}
+
+ListingStop::ListingStop(Cancellation* outer) : outer_(outer) {
+    if (outer_ != nullptr) {
+        callback_ = outer_->on_cancel([own = own_] { own->cancel(); });
+    }
+}
+
+ListingStop::~ListingStop() {
+    if (outer_ != nullptr) {
+        outer_->remove(callback_);
+    }
+}
+
+bool flushed(std::ostream& out) {
+    out.flush();
+    return !out.fail();
 }
 
 int fail(CommandContext& context, const Error& error) {

@@ -2,8 +2,10 @@
 // command can be run by main or by a test alike.
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <istream>
+#include <memory>
 #include <ostream>
 
 #include "cli/settings.h"
@@ -29,7 +31,31 @@ Expected<Settings> prepare_settings(const GlobalOptions& global, CommandContext&
 // Prints `error` and returns its exit code.
 int fail(CommandContext& context, const Error& error);
 
-// Reads all of the command's stdin when called: --ids-from - for list and check.
+// Reads the command's stdin when called, for --ids-from - of list and check: up to one byte
+// past kMaxIdsFromBytes (cli/ids_from.h), so a larger input is refused without being read.
 std::function<std::string()> stdin_reader(CommandContext& context);
+
+// The cancellation of one listing: fired by `outer` (Ctrl-C) too, but also by the command
+// itself when it must stop for a reason of its own (stdout cannot be written), which then does
+// not look like an interrupt to anyone watching `outer`.
+class ListingStop {
+  public:
+    explicit ListingStop(Cancellation* outer);
+    ~ListingStop();
+    ListingStop(const ListingStop&) = delete;
+    ListingStop& operator=(const ListingStop&) = delete;
+
+    Cancellation& cancellation() { return *own_; }
+
+  private:
+    // Shared with the callback registered on `outer`, which a signal thread may still be
+    // running while this object goes away.
+    std::shared_ptr<Cancellation> own_ = std::make_shared<Cancellation>();
+    Cancellation* outer_;
+    std::size_t callback_ = 0;
+};
+
+// Flushes `out` and tells whether everything written to it so far has been written.
+bool flushed(std::ostream& out);
 
 }  // namespace tidb_backups

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 
 #include <fmt/format.h>
 
@@ -216,8 +217,46 @@ bool is_own_descriptor_link(std::string_view path) {
     return false;
 }
 
+namespace {
+
+// The descriptor an own descriptor link names: 0 for /dev/stdin, N for /dev/fd/N.
+int descriptor_number(std::string_view path) {
+    if (path == "/dev/stdin") {
+        return STDIN_FILENO;
+    }
+    std::string_view number = path.substr(path.rfind('/') + 1);
+    int descriptor = STDIN_FILENO;
+    if (std::from_chars(number.data(), number.data() + number.size(), descriptor).ec !=
+        std::errc{}) {
+        return STDIN_FILENO;  // is_own_descriptor_link let only digits through
+    }
+    return descriptor;
+}
+
+// The path of the file open on `descriptor`, when it is still that file (`info`, as stat gave
+// it) under that name: renamed, deleted or unreachable files give std::nullopt.
+std::optional<std::string> file_behind_descriptor(int descriptor, const struct stat& info) {
+    std::string link = fmt::format("/proc/self/fd/{}", descriptor);
+    char target[4096];
+    ssize_t length = ::readlink(link.c_str(), target, sizeof target - 1);
+    if (length <= 0 || target[0] != '/') {
+        return std::nullopt;
+    }
+    std::string file(target, static_cast<std::size_t>(length));
+    struct stat named {};
+    if (::lstat(file.c_str(), &named) != 0 || !S_ISREG(named.st_mode) ||
+        named.st_dev != info.st_dev || named.st_ino != info.st_ino) {
+        return std::nullopt;
+    }
+    return file;
+}
+
+}  // namespace
+
 Expected<std::optional<ConfigFile>> load_config_file(const std::string& path) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    // O_NONBLOCK: opening a named pipe would otherwise wait, without a word, for a writer.
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+    bool own_descriptor = false;
     if (fd < 0 && errno == ELOOP) {
         if (!is_own_descriptor_link(path)) {
             return make_error(
@@ -226,7 +265,8 @@ Expected<std::optional<ConfigFile>> load_config_file(const std::string& path) {
                 "pass the file it points to with --config, or replace the link with a regular "
                 "file");
         }
-        fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        own_descriptor = true;
+        fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     }
     if (fd < 0 && errno == ENOENT) {
         return std::optional<ConfigFile>();
@@ -243,6 +283,19 @@ Expected<std::optional<ConfigFile>> load_config_file(const std::string& path) {
         return make_error(ErrorKind::Config,
                           fmt::format("config file {} is a directory, not a file", path),
                           kChooseAnotherFile);
+    }
+    // A pipe the shell made for us (<(...), /dev/stdin) has its writer; a named pipe may never
+    // get one, and reading it would hang with no word.
+    if (S_ISFIFO(info.st_mode) && !own_descriptor) {
+        return make_error(ErrorKind::Config,
+                          fmt::format("config file {} is a named pipe, not a file", path),
+                          "pass a regular file; to feed the config through a pipe, use --config "
+                          "/dev/stdin or --config <(...)");
+    }
+    // Read as a plain open would: a pipe of ours waits for its writer.
+    if (int flags = ::fcntl(file.fd(), F_GETFL);
+        flags < 0 || ::fcntl(file.fd(), F_SETFL, flags & ~O_NONBLOCK) != 0) {
+        return read_failure(path, errno);
     }
     auto text = read_all(file, path);
     if (!text) {
@@ -272,10 +325,28 @@ std::optional<std::string> config_permission_warning(const std::string& path,
         (info.st_mode & 077) == 0) {
         return std::nullopt;
     }
+    const unsigned mode = info.st_mode & 07777;
+    if (!is_own_descriptor_link(path)) {
+        return fmt::format(
+            "warning: {} holds a private key and is accessible by group or others (mode {:04o}); "
+            "run: chmod 600 {}",
+            path, mode, shell_word(path));
+    }
+    // chmod on /dev/stdin would change the terminal or do nothing: name the file behind it.
+    int descriptor = descriptor_number(path);
+    std::string where = descriptor == STDIN_FILENO
+                            ? std::string("on standard input")
+                            : fmt::format("on file descriptor {}", descriptor);
+    if (auto file = file_behind_descriptor(descriptor, info)) {
+        return fmt::format(
+            "warning: the config file {} ({}) holds a private key and is accessible by group or "
+            "others (mode {:04o}); run: chmod 600 {}",
+            where, *file, mode, shell_word(*file));
+    }
     return fmt::format(
-        "warning: {} holds a private key and is accessible by group or others (mode {:04o}); "
-        "run: chmod 600 {}",
-        path, info.st_mode & 07777, shell_word(path));
+        "warning: the config file {} holds a private key and is accessible by group or others "
+        "(mode {:04o}); run chmod 600 on the file it comes from",
+        where, mode);
 }
 
 std::string default_config_path(

@@ -59,8 +59,9 @@ std::string serialize_config(const ConfigFile& config);
 std::string format_toml_key(std::string_view name);
 
 // Reads and parses the file at path. A file that does not exist is not an error: std::nullopt.
-// A directory, an unreadable file, a file over 1 MiB or a parse error is an ErrorKind::Config
-// error naming the path.
+// A directory, a symbolic link, a named pipe, an unreadable file, a file over 1 MiB or a parse
+// error is an ErrorKind::Config error naming the path. The process's own descriptor links
+// (/dev/stdin, /dev/fd/N, /proc/self/fd/N, as a shell's <(...) gives) are read, pipes included.
 Expected<std::optional<ConfigFile>> load_config_file(const std::string& path);
 
 // True when some profile sets a non-empty private_key.
@@ -68,6 +69,8 @@ bool holds_private_key(const ConfigFile& config);
 
 // Like ssh: a one-line warning (without a newline) when the file at path holds a private key and
 // group or others have any access to it; std::nullopt when it is fine or cannot be examined.
+// For a descriptor link (--config /dev/stdin < FILE) it names the file behind the descriptor
+// when that can be told for sure, and never suggests a chmod of the link.
 std::optional<std::string> config_permission_warning(const std::string& path,
                                                      bool holds_private_key);
 

@@ -3,10 +3,12 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -114,6 +116,71 @@ struct WipedText {
 };
 
 }  // namespace
+
+ConfigLock::ConfigLock(ConfigLock&& other) noexcept : fd_(other.fd_) {
+    other.fd_ = -1;
+}
+
+ConfigLock::~ConfigLock() {
+    if (fd_ >= 0) {
+        ::close(fd_);  // drops the lock
+    }
+}
+
+std::string config_lock_path(const std::string& path) {
+    auto [directory, base] = split_path(path);
+    return directory + "/." + base + ".lock";
+}
+
+Expected<ConfigLock> lock_config_file(const std::string& path, std::chrono::milliseconds wait) {
+    auto [directory, base] = split_path(path);
+    if (base.empty()) {
+        return make_error(ErrorKind::Config,
+                          fmt::format("config file {} names a directory, not a file", path),
+                          kChooseAnotherFile);
+    }
+    if (Status created = create_directories(directory, path); !created) {
+        return created.error();
+    }
+    const std::string lock_path = config_lock_path(path);
+    // O_NOFOLLOW: a link planted there must not make us create or lock another file.
+    int fd =
+        ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0600);
+    if (fd < 0) {
+        return write_failure(path, fmt::format("cannot open its lock file {}: ", lock_path), errno);
+    }
+    ConfigLock lock(fd);
+    struct stat info {};
+    if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+        return make_error(ErrorKind::Config,
+                          fmt::format("cannot write config file {}: its lock file {} is not a "
+                                      "regular file",
+                                      path, lock_path),
+                          "remove it, or " + std::string(kChooseAnotherFile));
+    }
+    // Polled rather than blocking in flock: the wait stays bounded, and Ctrl-C keeps its
+    // default action of ending the process.
+    const auto deadline = std::chrono::steady_clock::now() + wait;
+    while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        if (errno == EINTR) {
+            continue;
+        }
+        if (errno != EWOULDBLOCK) {
+            return write_failure(path, fmt::format("cannot lock {}: ", lock_path), errno);
+        }
+        if (std::chrono::steady_clock::now() >= deadline) {
+            return make_error(
+                ErrorKind::Config,
+                fmt::format("cannot write config file {}: another process has held its lock "
+                            "file {} for more than {:g} s; nothing was saved",
+                            path, lock_path, std::chrono::duration<double>(wait).count()),
+                "another tidb-backups configure is saving to this file, or is stopped (Ctrl-Z); "
+                "let it finish, then run this again");
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return lock;
+}
 
 Status check_config_target(const std::string& path) {
     struct stat info {};

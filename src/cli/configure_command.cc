@@ -290,7 +290,9 @@ Status ask_for_the_rest(CommandContext& context, const ConfigProfile* existing,
         {{"Public key", "public key", current(existing, "public_key"), is_new, false},
          &changes.public_key},
         {{"Private key", "private key", has_private_key ? "set" : "", is_new, true}, &private_key},
-        {{"Endpoint", "endpoint", endpoint.empty() ? kDefaultEndpoint : endpoint, false, false},
+        // A hand-written endpoint may hold a password: never shown (parse_endpoint refuses it).
+        {{"Endpoint", "endpoint",
+          endpoint.empty() ? kDefaultEndpoint : redact_url_credentials(endpoint), false, false},
          &changes.endpoint},
         {{"Project id", "project id", project.empty() ? "none" : project, false, false},
          &changes.project_id},
@@ -354,6 +356,31 @@ struct WipedConfig {
         }
     }
 };
+
+// The read-modify-write, under the lock: the file is read again, so that what another configure
+// saved since the first read (while a person answered the prompts, say) is kept.
+Status save_profile_changes(const Target& target, const ProfileChanges& changes,
+                            bool profile_existed) {
+    Expected<ConfigLock> lock = lock_config_file(target.path);
+    if (!lock) {
+        return lock.error();
+    }
+    Expected<std::optional<ConfigFile>> loaded = load_config_file(target.path);
+    if (!loaded) {
+        return loaded.error();
+    }
+    WipedConfig latest{loaded->has_value() ? std::move(**loaded) : ConfigFile{}};
+    if (profile_existed && latest.file.find_profile(target.profile) == nullptr) {
+        // What was kept from it is gone: a new profile would lack the region or the keys.
+        return make_error(ErrorKind::Config,
+                          fmt::format("profile '{}' was removed from {} while configure ran; "
+                                      "nothing was saved",
+                                      target.profile, sanitize_for_terminal(target.path)),
+                          "run configure again to create it");
+    }
+    apply_profile_changes(latest.file.profile(target.profile), changes);
+    return save_config_file(target.path, latest.file);
+}
 
 constexpr const char* kConfigureFooter =
     R"(Without a terminal on stdin (or with --no-input) nothing is asked: values come from
@@ -495,12 +522,12 @@ int run_configure(const ConfigureOptions& options, const GlobalOptions& global,
         }
     }
 
-    ConfigProfile& profile = config.file.profile(target->profile);
-    auto before = profile.values;
-    apply_profile_changes(profile, *changes);
-    bool unchanged = existing != nullptr && before == profile.values;
-    for (auto& [key, value] : before) {
-        explicit_bzero(value.data(), value.size());
+    // Nothing to change, as the file read first says: nothing to write, and no lock to take.
+    bool unchanged = false;
+    if (existing != nullptr) {
+        ConfigProfile preview = *existing;  // wipes itself
+        apply_profile_changes(preview, *changes);
+        unchanged = preview.values == existing->values;
     }
     std::string shown_path = sanitize_for_terminal(target->path);
     if (unchanged) {
@@ -511,7 +538,7 @@ int run_configure(const ConfigureOptions& options, const GlobalOptions& global,
         }
         return 0;
     }
-    if (Status saved = save_config_file(target->path, config.file); !saved) {
+    if (Status saved = save_profile_changes(*target, *changes, existing != nullptr); !saved) {
         return fail(context, saved.error());
     }
     if (!global.quiet) {

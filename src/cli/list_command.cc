@@ -30,13 +30,25 @@ PageQuery base_query(const Settings& settings) {
 
 // Feeds the listing's ordered results, filtered by the selection page by page, to the renderer,
 // and reports failed clusters in place. A sort holds every cluster's backups until finish().
+// A streamed page is flushed at once; when stdout cannot take it the listing is stopped, since
+// nothing fetched after that could be written.
 class RenderingObserver final : public ListingObserver {
   public:
-    RenderingObserver(const ListPlan& plan, Renderer& renderer, ProgressLine& progress,
-                      std::mutex& err_mutex, std::ostream& err)
-        : plan_(plan), renderer_(renderer), progress_(progress), err_mutex_(err_mutex), err_(err) {}
+    RenderingObserver(const ListPlan& plan, Renderer& renderer, std::ostream& out,
+                      Cancellation& stop, ProgressLine& progress, std::mutex& err_mutex,
+                      std::ostream& err)
+        : plan_(plan),
+          renderer_(renderer),
+          out_(out),
+          stop_(stop),
+          progress_(progress),
+          err_mutex_(err_mutex),
+          err_(err) {}
 
     void backups(std::size_t cluster, std::vector<BackupObject>&& page) override {
+        if (output_failed_) {
+            return;
+        }
         filter_backups(page, plan_.selection);
         if (!renderer_.streams() || plan_.selection.reorders()) {
             // Held until the cluster is complete: a cluster that fails part-way shows nothing.
@@ -45,6 +57,10 @@ class RenderingObserver final : public ListingObserver {
         }
         add(cluster, page);
         cluster_written_ += static_cast<std::int64_t>(page.size());
+        if (!flushed(out_)) {
+            output_failed_ = true;
+            stop_.cancel();
+        }
     }
 
     void cluster_finished(std::size_t cluster) override {
@@ -98,6 +114,8 @@ class RenderingObserver final : public ListingObserver {
     const std::optional<Error>& first_failure() const { return first_failure_; }
     std::int64_t written() const { return written_; }
     std::size_t failures() const { return failures_; }
+    // stdout failed while streaming, and the listing was stopped.
+    bool output_failed() const { return output_failed_; }
 
   private:
     void add(std::size_t cluster, const std::vector<BackupObject>& backups) {
@@ -109,6 +127,8 @@ class RenderingObserver final : public ListingObserver {
 
     const ListPlan& plan_;
     Renderer& renderer_;
+    std::ostream& out_;
+    Cancellation& stop_;
     ProgressLine& progress_;
     std::mutex& err_mutex_;
     std::ostream& err_;
@@ -118,18 +138,53 @@ class RenderingObserver final : public ListingObserver {
     std::vector<BackupObject> held_;     // of the cluster in progress
     std::vector<ClusterBackup> sorted_;  // of the clusters complete, when the selection reorders
     std::size_t failures_ = 0;
+    bool output_failed_ = false;
 };
 
-// The requests --dry-run shows: every page when --limit bounds them, else the first page.
-void print_dry_run(const Settings& settings, const ListPlan& plan, std::ostream& out,
-                   std::ostream& err) {
+// --dry-run shows at most this many requests of each cluster; a --limit that takes more pages
+// gets one line saying how many more would follow and at which offsets.
+constexpr std::int64_t kDryRunRequestsShown = 3;
+
+// "# 3333333331 more requests not shown for cluster c1: Offset=90, 120, ..., 99999999990;
+// Limit=30, the last Limit=10": the requests after the ones shown, from `offset` on, for
+// `remaining` backups in pages of `page_size`.
+std::string more_requests_line(std::string_view cluster_id, std::int64_t offset,
+                               std::int64_t remaining, std::int64_t page_size) {
+    const std::int64_t requests = remaining / page_size + (remaining % page_size != 0 ? 1 : 0);
+    const std::int64_t last_offset = offset + (requests - 1) * page_size;
+    const std::int64_t last_limit = remaining - (requests - 1) * page_size;
+    std::string offsets =
+        requests == 1   ? fmt::format("{}", offset)
+        : requests == 2 ? fmt::format("{}, {}", offset, last_offset)
+                        : fmt::format("{}, {}, ..., {}", offset, offset + page_size, last_offset);
+    std::string limits = requests == 1 || last_limit == page_size
+                             ? fmt::format("Limit={}", requests == 1 ? last_limit : page_size)
+                             : fmt::format("Limit={}, the last Limit={}", page_size, last_limit);
+    return fmt::format("# {} more {} not shown for cluster {}: Offset={}; {}\n", requests,
+                       requests == 1 ? "request" : "requests", sanitize_for_terminal(cluster_id),
+                       offsets, limits);
+}
+
+// The requests --dry-run shows: the pages --limit bounds (at most kDryRunRequestsShown of each
+// cluster, then a line for the rest), else the first page. Ctrl-C stops it; so does a stdout
+// that cannot be written. Returns the exit code.
+int print_dry_run(const Settings& settings, const ListPlan& plan, std::ostream& out,
+                  std::ostream& err, Cancellation* cancellation) {
     Signer signer(settings.public_key, settings.private_key);
     bool first = true;
     for (const auto& cluster_id : plan.cluster_ids) {
         PageWindow window{plan.limit, plan.offset, plan.page_size};
         std::int64_t offset = plan.offset;
         std::int64_t remaining = plan.limit.value_or(first_page_limit(window));
-        while (remaining > 0) {
+        for (std::int64_t shown = 0; remaining > 0; ++shown) {
+            if (cancellation != nullptr && cancellation->cancelled()) {
+                err << "tidb-backups: interrupted\n" << std::flush;
+                return exit_code(ErrorKind::Interrupted);
+            }
+            if (shown == kDryRunRequestsShown) {
+                out << "\n" << more_requests_line(cluster_id, offset, remaining, plan.page_size);
+                break;
+            }
             PageQuery query = base_query(settings);
             query.cluster_id = cluster_id;
             query.offset = offset;
@@ -143,13 +198,16 @@ void print_dry_run(const Settings& settings, const ListPlan& plan, std::ostream&
             offset += query.limit;
             remaining -= query.limit;
         }
+        if (!flushed(out)) {
+            return exit_code(ErrorKind::Output);  // main says why
+        }
     }
-    out.flush();
     if (!plan.limit && !settings.quiet) {
         err << "tidb-backups: dry run: only the first page is shown; later pages depend on the "
                "TotalCount "
                "the API returns\n";
     }
+    return 0;
 }
 
 constexpr const char* kListFooter = R"(Examples:
@@ -233,30 +291,36 @@ CLI::App* add_list_command(CLI::App& app, ListOptions& list) {
                      "them) or iso (2026-11-27T03:00:00Z, UTC; 0 stays 0) (default: raw)")
         ->type_name("raw|iso");
     command->add_flag("--utc", list.utc, "Show table times in UTC instead of the local time zone");
-    command->add_flag("--dry-run", list.dry_run, "Print the signed request(s) and send nothing");
+    command->add_flag("--dry-run", list.dry_run,
+                      "Print the signed request(s) and send nothing (at most 3 per cluster, then "
+                      "a line telling how many more)");
     return command;
 }
 
 int run_list(const Settings& settings, const ListPlan& plan, std::ostream& out, std::ostream& err,
              Cancellation* cancellation) {
     if (plan.dry_run) {
-        print_dry_run(settings, plan, out, err);
-        return 0;
+        return print_dry_run(settings, plan, out, err, cancellation);
     }
 
+    // Ctrl-C, or the observer when stdout fails, stops the listing.
+    ListingStop stop(cancellation);
     ProgressLine progress(err, !settings.quiet && settings.verbosity == 0 &&
                                    stderr_can_redraw(process_environment()));
-    ApiSession session(settings, err, cancellation, [&progress] { progress.clear(); });
+    ApiSession session(settings, err, &stop.cancellation(), [&progress] { progress.clear(); });
     std::mutex& err_mutex = session.err_mutex();
     PageSourceFactory sources = session.page_sources();
 
     std::unique_ptr<Renderer> renderer = make_renderer(plan.render, out);
-    RenderingObserver observer(plan, *renderer, progress, err_mutex, err);
+    RenderingObserver observer(plan, *renderer, out, stop.cancellation(), progress, err_mutex, err);
     ListingOptions options;
     options.window = PageWindow{plan.limit, plan.offset, plan.page_size};
     options.concurrency = plan.concurrency;
-    Status status = run_listing(plan.cluster_ids, options, sources, observer, cancellation);
+    Status status = run_listing(plan.cluster_ids, options, sources, observer, &stop.cancellation());
     progress.clear();
+    if (observer.output_failed()) {
+        return exit_code(ErrorKind::Output);  // not an interrupt; main says what failed
+    }
     if (!status) {
         // Interrupted: json and the table were held back, so stdout has no truncated document.
         out.flush();
@@ -270,6 +334,9 @@ int run_list(const Settings& settings, const ListPlan& plan, std::ostream& out, 
     }
     observer.finish();
     renderer->finish();
+    if (!flushed(out)) {
+        return exit_code(ErrorKind::Output);
+    }
     if (observer.written() == 0 && plan.render.format == OutputFormat::Table && !settings.quiet) {
         err << "No backups found.\n";
     }
@@ -278,7 +345,8 @@ int run_list(const Settings& settings, const ListPlan& plan, std::ostream& out, 
 
 int execute_list(const ListOptions& options, const GlobalOptions& global, CommandContext& context) {
     // List flags are checked before settings: a bad flag is exit 2 whatever the config says.
-    Expected<ListPlan> plan = resolve_list_plan(options, stdin_reader(context));
+    Expected<ListPlan> plan =
+        resolve_list_plan(options, stdin_reader(context), std::nullopt, context.err);
     if (!plan) {
         return fail(context, plan.error());
     }
@@ -288,6 +356,7 @@ int execute_list(const ListOptions& options, const GlobalOptions& global, Comman
     }
     // The one place the terminal is consulted: the renderer gets plain values.
     OutputStyle style = output_style(settings->color, probe_stdout(), context.getenv);
+    plan->render.terminal = style.terminal;
     plan->render.color = style.color;
     plan->render.width = style.width;
     context.watch_interrupts();

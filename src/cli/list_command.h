@@ -16,8 +16,9 @@
 namespace tidb_backups {
 
 // Returns the process exit code; errors are reported on `err`, data goes to `out` only once
-// every cluster that succeeded is complete.
-// `cancellation` (Ctrl-C) ends the listing early with exit 130.
+// every cluster that succeeded is complete (ndjson, csv, tsv: page by page, each flushed).
+// `cancellation` (Ctrl-C) ends the listing early with exit 130. When `out` cannot be written the
+// listing stops at once and the code is 7 (ErrorKind::Output); the owner of `out` says why.
 int run_list(const Settings& settings, const ListPlan& plan, std::ostream& out, std::ostream& err,
              Cancellation* cancellation = nullptr);
 

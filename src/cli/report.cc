@@ -21,7 +21,7 @@ std::string clean(std::string_view text) {
 
 void print_error(std::ostream& err, std::string_view prefix, const Error& error) {
     std::string text = "tidb-backups: error: ";
-    text += prefix;
+    text += clean(prefix);  // it may name a cluster id, which comes from outside too
     text += clean(error.message);
     text.push_back('\n');
     if (!error.hint.empty()) {

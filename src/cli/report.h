@@ -10,6 +10,7 @@
 namespace tidb_backups {
 
 void print_error(std::ostream& err, const Error& error);
+// `prefix` (e.g. "cluster c1: ") goes before the message, sanitised like it.
 void print_error(std::ostream& err, std::string_view prefix, const Error& error);
 void print_warning(std::ostream& err, std::string_view message);
 

@@ -1,17 +1,22 @@
 #include "cli/settings.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include <fmt/format.h>
 
 #include "cli/config_file.h"
+#include "cli/ids_from.h"
 #include "core/ascii.h"
 #include "core/pager.h"
 #include "core/time_spec.h"
@@ -155,6 +160,52 @@ std::optional<Sourced> pick(const std::optional<std::string>& flag, std::string_
     return std::nullopt;
 }
 
+// What a path that is not a regular file is, for messages.
+const char* describe_file_type(mode_t mode) {
+    if (S_ISDIR(mode)) {
+        return "a directory";
+    }
+    if (S_ISFIFO(mode)) {
+        return "a named pipe";
+    }
+    if (S_ISCHR(mode) || S_ISBLK(mode)) {
+        return "a device";
+    }
+    if (S_ISSOCK(mode)) {
+        return "a socket";
+    }
+    return "a special file";
+}
+
+// --ca-bundle is read by OpenSSL when the first connection is made: it must be a regular file
+// (a link to one is fine) that we can open. A named pipe would block that read forever, a
+// directory or a device would fail it only then; all are refused before any request.
+Status check_ca_bundle(const std::string& path) {
+    constexpr const char* kHint = "--ca-bundle expects a PEM file of CA certificates";
+    if (path.empty()) {
+        return usage("invalid value for --ca-bundle: the path is empty", kHint);
+    }
+    // O_NONBLOCK: opening a named pipe must not wait for a writer.
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) {
+        return usage(fmt::format("cannot read --ca-bundle '{}': {}", path, strerror(errno)), kHint);
+    }
+    struct stat info {};
+    int examined = ::fstat(fd, &info);
+    int error_number = errno;
+    ::close(fd);
+    if (examined != 0) {
+        return usage(fmt::format("cannot read --ca-bundle '{}': {}", path, strerror(error_number)),
+                     kHint);
+    }
+    if (!S_ISREG(info.st_mode)) {
+        return usage(fmt::format("--ca-bundle '{}' is {}, not a regular file", path,
+                                 describe_file_type(info.st_mode)),
+                     kHint);
+    }
+    return ok();
+}
+
 // The fields --fields and --sort-by accept: the documented ones and ClusterId.
 std::vector<std::string> known_fields() {
     std::vector<std::string> known = documented_fields();
@@ -296,10 +347,8 @@ Expected<Settings> resolve_settings(const GlobalOptions& flags, const Getenv& ge
     }
     if (flags.ca_bundle) {
         settings.ca_bundle = *flags.ca_bundle;
-        std::ifstream probe(settings.ca_bundle);
-        if (settings.ca_bundle.empty() || !probe) {
-            return usage(fmt::format("cannot read --ca-bundle '{}'", settings.ca_bundle),
-                         "--ca-bundle expects a PEM file of CA certificates");
+        if (Status bundle = check_ca_bundle(settings.ca_bundle); !bundle) {
+            return bundle.error();
         }
     }
 
@@ -342,7 +391,7 @@ Expected<Settings> resolve_settings(const GlobalOptions& flags, const Getenv& ge
     }
     settings.endpoint = std::move(*endpoint);
 
-    // cpp-httplib reads no environment: the proxy conventions of curl are kept here.
+    // The proxy conventions of curl: --proxy, then the environment, unless NO_PROXY.
     auto first_set = [&getenv](const char* upper, const char* lower) {
         return non_empty(getenv(upper)).value_or(non_empty(getenv(lower)).value_or(""));
     };
@@ -379,7 +428,7 @@ Expected<Settings> resolve_settings(const GlobalOptions& flags, const Getenv& ge
 
 Expected<ListPlan> resolve_list_plan(const ListOptions& options,
                                      const std::function<std::string()>& stdin_reader,
-                                     std::optional<std::int64_t> now) {
+                                     std::optional<std::int64_t> now, std::ostream& notices) {
     ListPlan plan;
     if (options.limit) {
         auto limit = whole_number(*options.limit, "--limit", 1, INT64_MAX / 2);
@@ -436,27 +485,19 @@ Expected<ListPlan> resolve_list_plan(const ListOptions& options,
 
     plan.cluster_ids = options.ids;
     if (options.ids_from) {
-        std::string text;
-        if (*options.ids_from == "-") {
-            text = stdin_reader();
-        } else {
-            std::ifstream file(*options.ids_from);
-            if (!file) {
-                return usage(fmt::format("cannot read --ids-from '{}'", *options.ids_from));
-            }
-            std::ostringstream buffer;
-            buffer << file.rdbuf();
-            text = buffer.str();
+        const bool from_stdin = *options.ids_from == "-";
+        Expected<std::string> text = from_stdin ? Expected<std::string>(stdin_reader())
+                                                : read_ids_file(*options.ids_from, notices);
+        if (!text) {
+            return text.error();
         }
-        std::istringstream lines(text);
-        for (std::string line; std::getline(lines, line);) {
-            auto first = line.find_first_not_of(" \t\r");
-            if (first == std::string::npos || line[first] == '#') {
-                continue;
-            }
-            auto last = line.find_last_not_of(" \t\r");
-            plan.cluster_ids.push_back(line.substr(first, last - first + 1));
+        auto ids = parse_ids(*text, from_stdin ? std::string("- (standard input)")
+                                               : fmt::format("'{}'", *options.ids_from));
+        if (!ids) {
+            return ids.error();
         }
+        plan.cluster_ids.insert(plan.cluster_ids.end(), std::make_move_iterator(ids->begin()),
+                                std::make_move_iterator(ids->end()));
     }
     for (const auto& id : plan.cluster_ids) {
         if (id.empty()) {

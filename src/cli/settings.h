@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <iostream>
 #include <optional>
 #include <string>
 #include <vector>
@@ -106,10 +107,13 @@ inline constexpr const char* kDefaultEndpoint = "https://api.sigcalcloud.com";
 // missing region; configuration errors (exit 6) for the file, the profile and credentials.
 Expected<Settings> resolve_settings(const GlobalOptions& flags, const Getenv& getenv);
 
-// Checks the list flags and reads --ids-from; `stdin_reader` supplies "-". Ages in --since and
-// --until count back from `now` (epoch seconds; the clock when not given).
+// Checks the list flags and reads --ids-from (within the bounds of cli/ids_from.h);
+// `stdin_reader` supplies "-" and needs to give no more than kMaxIdsFromBytes + 1 bytes of it.
+// Ages in --since and --until count back from `now` (epoch seconds; the clock when not given).
+// `notices` gets the line saying that a named pipe given to --ids-from has no writer yet.
 Expected<ListPlan> resolve_list_plan(const ListOptions& options,
                                      const std::function<std::string()>& stdin_reader,
-                                     std::optional<std::int64_t> now = std::nullopt);
+                                     std::optional<std::int64_t> now = std::nullopt,
+                                     std::ostream& notices = std::cerr);
 
 }  // namespace tidb_backups

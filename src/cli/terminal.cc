@@ -43,6 +43,7 @@ bool stderr_can_redraw(const Getenv& getenv) {
 
 OutputStyle output_style(ColorMode mode, const TerminalFacts& stdout_facts, const Getenv& getenv) {
     OutputStyle style;
+    style.terminal = stdout_facts.is_terminal;
     switch (mode) {
         case ColorMode::Never:
             style.color = false;

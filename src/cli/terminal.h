@@ -19,13 +19,16 @@ TerminalFacts probe_stdout();
 // stderr is a terminal that can redraw a line (not TERM=dumb): where the progress line may go.
 bool stderr_can_redraw(const Getenv& getenv);
 
-// How output for people is styled.
+// How output is shaped for where it goes.
 struct OutputStyle {
+    bool terminal = false;  // stdout is a terminal: no control character from the server on it
     bool color = false;
     int width = 0;  // columns to fit into; 0: no limit
 };
 
 // The decision, from the facts and the environment alone (so tests need no terminal):
+// - terminal: stdout is one (whatever --color, NO_COLOR or TERM say): every format then keeps
+//   control characters from the server off it; a pipe or file gets the exact data;
 // - colour: --color never: no; --color always: yes; auto: not with NO_COLOR set (non-empty),
 //   yes with CLICOLOR_FORCE set and not "0", else only when stdout is a terminal and TERM is
 //   not "dumb";

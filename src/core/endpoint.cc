@@ -14,7 +14,8 @@ namespace tidb_backups {
 namespace {
 
 Error bad_url(std::string_view url, std::string_view why) {
-    return make_error(ErrorKind::Usage, fmt::format("invalid endpoint '{}': {}", url, why),
+    return make_error(ErrorKind::Usage,
+                      fmt::format("invalid endpoint '{}': {}", redact_url_credentials(url), why),
                       "expected a URL like https://api.sigcalcloud.com or http://127.0.0.1:8080");
 }
 
@@ -33,7 +34,23 @@ std::string Endpoint::url() const {
     return origin() + path;
 }
 
+std::string redact_url_credentials(std::string_view url) {
+    std::size_t at = url.rfind('@');
+    if (at == std::string_view::npos) {
+        return std::string(url);
+    }
+    std::size_t scheme_end = url.find("://");
+    std::size_t start =
+        scheme_end != std::string_view::npos && scheme_end < at ? scheme_end + 3 : 0;
+    return fmt::format("{}***{}", url.substr(0, start), url.substr(at));
+}
+
 Expected<Endpoint> parse_endpoint(std::string_view url) {
+    // First: a password may hold any character, so no later check may quote a part of the URL
+    // (a port, a scheme) that could be a piece of it. An '@' in a path is refused with it.
+    if (url.find('@') != std::string_view::npos) {
+        return bad_url(url, "a user or password in the URL is not allowed");
+    }
     Endpoint endpoint;
     std::size_t scheme_end = url.find("://");
     if (scheme_end == std::string_view::npos) {
@@ -53,9 +70,6 @@ Expected<Endpoint> parse_endpoint(std::string_view url) {
     }
     if (path.find_first_of("?#") != std::string_view::npos) {
         return bad_url(url, "a query or fragment is not allowed");
-    }
-    if (authority.find('@') != std::string_view::npos) {
-        return bad_url(url, "credentials in the URL are not allowed");
     }
     std::string_view port_text;
     if (!authority.empty() && authority.front() == '[') {

@@ -15,6 +15,7 @@ enum class ErrorKind {
     Network = 4,        // connection, TLS, timeout or HTTP status failure after all retries
     Response = 5,       // the body is not JSON or not the documented shape
     Config = 6,         // configuration or credentials
+    Output = 7,         // stdout could not be written (disk full, closed pipe, closed stdout)
     Interrupted = 130,  // Ctrl-C (128 + SIGINT, as shells report it)
 };
 

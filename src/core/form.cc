@@ -22,12 +22,13 @@ int hex_value(char c) {
     return -1;
 }
 
-std::optional<std::string> percent_decode(std::string_view text) {
+// plus_is_space: a form body's '+' is a space; in the rest of a URL it is itself.
+std::optional<std::string> decode_escapes(std::string_view text, bool plus_is_space) {
     std::string out;
     out.reserve(text.size());
     for (std::size_t i = 0; i < text.size(); ++i) {
         char c = text[i];
-        if (c == '+') {
+        if (c == '+' && plus_is_space) {
             out.push_back(' ');
         } else if (c == '%') {
             if (i + 2 >= text.size()) {
@@ -89,15 +90,19 @@ std::optional<Params> form_decode(std::string_view body) {
             continue;
         }
         std::size_t eq = pair.find('=');
-        auto name = percent_decode(pair.substr(0, eq));
-        auto value =
-            percent_decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1));
+        auto name = decode_escapes(pair.substr(0, eq), true);
+        auto value = decode_escapes(
+            eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1), true);
         if (!name || !value) {
             return std::nullopt;
         }
         params.emplace_back(std::move(*name), std::move(*value));
     }
     return params;
+}
+
+std::optional<std::string> percent_decode(std::string_view text) {
+    return decode_escapes(text, false);
 }
 
 }  // namespace tidb_backups

@@ -19,4 +19,8 @@ std::string form_encode(const Params& params);
 // The inverse of form_encode; also accepts '+' for space. nullopt on a malformed escape.
 std::optional<Params> form_decode(std::string_view body);
 
+// Decodes %XX escapes as RFC 3986 does, for URL parts such as a user or password: '+' stays
+// '+' (only form bodies use it for a space). nullopt on a malformed escape.
+std::optional<std::string> percent_decode(std::string_view text);
+
 }  // namespace tidb_backups

@@ -1,329 +1,392 @@
-// Transport over cpp-httplib (Debian's build, with OpenSSL): HTTP/1.1 keep-alive, per-attempt
-// timeouts, system CA store or a given bundle.
-#include <fcntl.h>
-#include <httplib.h>
+// The HTTP/1.1 client over net:: sockets and tls:: sessions: one kept-alive connection, one
+// deadline for the whole of an attempt (name lookup, connect, proxy tunnel, TLS handshake,
+// request, headers and body), every wait cut at once by abort(), and every byte that comes
+// back bounded (the head by http::kMaxHeadBytes, the body by kMaxBodyBytes).
 #include <netdb.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
-#include <atomic>
-#include <chrono>
-#include <condition_variable>
-#include <mutex>
-#include <optional>
-#include <thread>
+#include <cstring>
 
 #include <fmt/format.h>
-#include <openssl/x509.h>
+#include <openssl/x509_vfy.h>
 
+#include "core/http_wire.h"
+#include "core/net.h"
 #include "core/proxy_tunnel.h"
+#include "core/tls.h"
 #include "core/transport.h"
 
 namespace tidb_backups {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using net::Clock;
+using net::Io;
 
 // Far above any real page (30 backups are a few KB), far below what would hurt.
 constexpr std::size_t kMebibyte = std::size_t{1} << 20;
 constexpr std::size_t kMaxBodyBytes = 16 * kMebibyte;
+constexpr std::size_t kReadChunk = 16 * 1024;
 
-// Whether `host` resolves at all: tells "no such host" apart from "nothing listens there",
-// which cpp-httplib reports alike.
-bool resolves(const std::string& host) {
-    addrinfo hints{};
-    hints.ai_socktype = SOCK_STREAM;
-    addrinfo* found = nullptr;
-    int rc = getaddrinfo(host.c_str(), nullptr, &hints, &found);
-    if (found != nullptr) {
-        freeaddrinfo(found);
-    }
-    return rc == 0 || rc == EAI_AGAIN;
+std::string bracketed(const std::string& host) {
+    return host.find(':') != std::string::npos ? "[" + host + "]" : host;
 }
 
-// Swaps a fresh, not yet connected socket for a descriptor of /dev/null: cpp-httplib's
-// connect() then fails at once (ENOTSOCK) and it closes the stand-in. The one way to refuse a
-// connection from inside its socket hook (shutdown() does nothing to an unconnected socket).
-// dup3 onto a descriptor that exists needs no new slot, so it cannot run out of them.
-void make_unconnectable(int socket, int stand_in) {
-    ::dup3(stand_in, socket, O_CLOEXEC);
-}
+// How one exchange on a connection ended.
+struct Exchange {
+    std::optional<HttpResponse> response;
+    std::optional<Error> error;
+    bool keep_alive = false;
+    // Nothing of a response arrived before the connection ended: on a kept-alive connection,
+    // the server had closed it while idle, and a fresh connection may carry the request.
+    bool nothing_received = false;
+};
 
 class HttpTransport final : public Transport {
   public:
     explicit HttpTransport(const TransportOptions& options)
-        : options_(options), client_(options.endpoint.origin()) {
-        auto seconds = std::chrono::duration_cast<std::chrono::seconds>(options.timeout);
-        auto micros =
-            std::chrono::duration_cast<std::chrono::microseconds>(options.timeout - seconds);
-        client_.set_connection_timeout(seconds.count(), micros.count());
-        client_.set_read_timeout(seconds.count(), micros.count());
-        client_.set_write_timeout(seconds.count(), micros.count());
-        client_.set_keep_alive(true);
-        client_.set_tcp_nodelay(true);  // headers and body go in two writes: no Nagle delay
-        stand_in_ = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-        if (stand_in_ < 0) {  // no /dev in a sandbox: a Unix socket cannot connect to IP either
-            stand_in_ = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-        }
-        client_.set_socket_options([this](socket_t socket) { on_new_socket(socket); });
-        client_.set_follow_location(false);
-        client_.set_default_headers(
-            {{"User-Agent", options.user_agent}, {"Accept", "application/json"}});
-        if (options.proxy) {
-            client_.set_proxy(options.proxy->host, options.proxy->port);
-            if (!options.proxy->user.empty()) {
-                client_.set_proxy_basic_auth(options.proxy->user, options.proxy->password);
-            }
-        }
-        if (options.endpoint.is_https()) {
-            if (options.insecure) {
-                client_.enable_server_certificate_verification(false);
-            } else if (!options.ca_bundle.empty()) {
-                client_.set_ca_cert_path(options.ca_bundle);
-            }
-        }
+        : options_(options),
+          tls_(options.tls ? options.tls
+                           : std::make_shared<net::TlsClientContext>(
+                                 net::TlsOptions{options.ca_bundle, options.insecure})) {
+        const Endpoint& endpoint = options_.endpoint;
+        bool default_port = endpoint.port == (endpoint.is_https() ? 443 : 80);
+        authority_ = default_port ? bracketed(endpoint.host)
+                                  : fmt::format("{}:{}", bracketed(endpoint.host), endpoint.port);
+        // A plain-HTTP request through a proxy names the whole URL (RFC 9112 absolute-form).
+        target_ = options_.proxy && !endpoint.is_https()
+                      ? fmt::format("http://{}{}", authority_, endpoint.path)
+                      : endpoint.path;
+        seconds_ = fmt::format("{:g}s", std::chrono::duration<double>(options_.timeout).count());
     }
 
     Expected<HttpResponse> post_form(const std::string& form_body) override {
-        if (aborted_) {
-            return make_error(ErrorKind::Interrupted, "interrupted");
+        if (wakeup_.is_cut()) {
+            return interrupted();
         }
-        tunnel_failure_.reset();
-        tunnel_granted_ = false;
-        if (options_.proxy && options_.endpoint.is_https() && stand_in_ < 0) {
-            // Without a stand-in a refused tunnel could not be kept from httplib, which hangs
-            // on it (see on_new_socket); only running out of descriptors gets here.
-            return make_network_error(
-                "no file descriptor left to guard the proxy connection with",
-                "raise the open-files limit (ulimit -n) or lower --concurrency", true);
+        const Clock::time_point deadline = Clock::now() + options_.timeout;
+        const std::string request = build_request(form_body);
+        for (bool fresh_retry = false;; fresh_retry = true) {
+            bool reused = connection_ && connection_->reusable();
+            if (!reused) {
+                connection_.reset();
+                Expected<std::unique_ptr<net::Stream>> opened = open_connection(deadline);
+                if (!opened) {
+                    return opened.error();
+                }
+                connection_ = std::move(*opened);
+            }
+            Exchange exchange = exchange_on(*connection_, request, deadline);
+            if (!exchange.keep_alive) {
+                connection_.reset();
+            }
+            if (exchange.response) {
+                return std::move(*exchange.response);
+            }
+            if (reused && exchange.nothing_received && !fresh_retry) {
+                continue;  // an idle connection the server had closed: not a failed attempt
+            }
+            return std::move(*exchange.error);
         }
-        auto started = Clock::now();
-        httplib::Request request;
-        request.method = "POST";
-        request.path = options_.endpoint.path;
-        request.headers = {{"Content-Type", "application/x-www-form-urlencoded"}};
-        request.body = form_body;
-        // The body is read through a receiver so that a runaway response (a misconfigured
-        // endpoint streaming a file) is cut at a bound instead of filling memory.
-        std::string body;
-        bool too_large = false;
-        request.content_receiver = [&](const char* data, std::size_t length, std::uint64_t,
-                                       std::uint64_t) {
-            if (body.size() + length > kMaxBodyBytes) {
-                too_large = true;
-                return false;
-            }
-            body.append(data, length);
-            return true;
-        };
-        httplib::Result result = send_within_deadline(request);
-        if (too_large) {
-            return make_error(ErrorKind::Response,
-                              fmt::format("the response from {} is larger than {} MiB",
-                                          options_.endpoint.origin(), kMaxBodyBytes / kMebibyte),
-                              "a page of 30 backups is a few kilobytes; check --endpoint");
-        }
-        if (!result) {
-            if (aborted_) {
-                return make_error(ErrorKind::Interrupted, "interrupted");
-            }
-            if (tunnel_failure_ && tunnel_failure_->kind != ErrorKind::Interrupted) {
-                return *tunnel_failure_;
-            }
-            if (overran_) {
-                return make_network_error(
-                    fmt::format("no complete response from {} within {:g}s",
-                                options_.endpoint.origin(),
-                                std::chrono::duration<double>(options_.timeout).count()),
-                    "the server or a proxy is slow or hanging; raise --timeout or try later", true);
-            }
-            return describe_failure(result.error(), Clock::now() - started);
-        }
-        HttpResponse response;
-        response.status = result->status;
-        response.body = std::move(body);
-        response.retry_after = result->get_header_value("Retry-After");
-        return response;
     }
 
-    void abort() override {
-        aborted_ = true;
-        tunnel_probe_.cut();
-        client_.stop();
-    }
-
-    ~HttpTransport() override {
-        {
-            std::lock_guard lock(watch_mutex_);
-            watch_stop_ = true;
-        }
-        watch_wake_.notify_all();
-        if (watchdog_.joinable()) {
-            watchdog_.join();
-        }
-        if (stand_in_ >= 0) {
-            ::close(stand_in_);
-        }
-    }
+    void abort() override { wakeup_.cut(); }
 
   private:
-    // Runs on the sending thread, for every socket cpp-httplib opens, before it connects.
-    void on_new_socket(int socket) {
-        // abort() can land between a request's start and its socket's creation, where stop()
-        // has nothing to cut.
-        if (aborted_ || tunnel_failure_) {
-            make_unconnectable(socket, stand_in_);
-            return;
+    std::string build_request(const std::string& form_body) const {
+        std::vector<http::Header> headers = {
+            {"Host", authority_},
+            {"User-Agent", options_.user_agent},
+            {"Accept", "application/json"},
+            {"Content-Type", "application/x-www-form-urlencoded"},
+            {"Content-Length", std::to_string(form_body.size())},
+        };
+        if (options_.proxy && !options_.endpoint.is_https() && !options_.proxy->user.empty()) {
+            headers.push_back({"Proxy-Authorization", proxy_basic_credentials(*options_.proxy)});
         }
-        // cpp-httplib 0.11 deadlocks on a proxy that refuses CONNECT (see proxy_tunnel.h), so
-        // the tunnel it is about to ask for is asked for first on a socket of our own, once an
-        // attempt. A proxy that says yes to us and no to httplib a moment later would still
-        // hang it; that window is the time of one round trip.
-        if (options_.proxy && options_.endpoint.is_https() && !tunnel_granted_) {
+        std::string request = http::format_request("POST", target_, headers, form_body);
+        for (auto& header : headers) {
+            explicit_bzero(header.value.data(), header.value.size());
+        }
+        return request;
+    }
+
+    static Error interrupted() { return make_error(ErrorKind::Interrupted, "interrupted"); }
+
+    std::string origin() const { return options_.endpoint.origin(); }
+
+    Expected<std::unique_ptr<net::Stream>> open_connection(Clock::time_point deadline) {
+        const Endpoint& endpoint = options_.endpoint;
+        const bool via_proxy = options_.proxy.has_value();
+        const std::string& host = via_proxy ? options_.proxy->host : endpoint.host;
+        const int port = via_proxy ? options_.proxy->port : endpoint.port;
+
+        net::Resolution resolution = net::resolve(host, port, wakeup_, deadline);
+        if (resolution.status != Io::Ok) {
+            return resolve_failure(resolution, host, via_proxy);
+        }
+        net::Connected connected = net::connect_any(resolution.addresses, wakeup_, deadline);
+        if (connected.status != Io::Ok) {
+            return connect_failure(connected);
+        }
+        if (!endpoint.is_https()) {
+            return std::unique_ptr<net::Stream>(
+                std::make_unique<net::PlainStream>(std::move(connected.socket)));
+        }
+        if (via_proxy) {
+            // The tunnel is asked for on the plain socket, which TLS then takes over.
+            net::PlainStream plain(std::move(connected.socket));
             Status tunnel =
-                tunnel_probe_.run(*options_.proxy, options_.endpoint.host, options_.endpoint.port,
-                                  options_.timeout, attempt_deadline_);
+                open_tunnel(plain, *options_.proxy,
+                            fmt::format("{}:{}", bracketed(endpoint.host), endpoint.port), wakeup_,
+                            deadline, options_.timeout);
             if (!tunnel) {
-                tunnel_failure_ = tunnel.error();
-                make_unconnectable(socket, stand_in_);
-                return;
+                return tunnel.error();
             }
-            tunnel_granted_ = true;
+            connected.socket = plain.release_socket();
         }
+        Expected<SSL_CTX*> context = tls_->get();
+        if (!context) {
+            return context.error();
+        }
+        net::TlsHandshake handshake =
+            net::start_tls(*context, std::move(connected.socket), endpoint.host, wakeup_, deadline);
+        if (handshake.status != Io::Ok) {
+            return handshake_failure(handshake);
+        }
+        return std::move(handshake.stream);
     }
 
-    // cpp-httplib's timeouts bound each read, not the attempt: a peer that trickles bytes, or
-    // a proxy that answers CONNECT and then waits, could hold a request for ever. A watchdog
-    // cuts any attempt that outlives twice --timeout (connect, then read).
-    httplib::Result send_within_deadline(const httplib::Request& request) {
-        {
-            std::lock_guard lock(watch_mutex_);
-            deadline_ = Clock::now() + 2 * options_.timeout;
-            // The socket hook reads this copy: taking watch_mutex_ there, inside httplib's
-            // socket mutex, would deadlock with watch(), which takes them the other way round.
-            attempt_deadline_ = deadline_;
-            in_flight_ = true;
-            overran_ = false;
-            if (!watchdog_.joinable()) {
-                watchdog_ = std::thread([this] { watch(); });
-            }
+    Error resolve_failure(const net::Resolution& resolution, const std::string& host,
+                          bool proxy) const {
+        if (resolution.status == Io::Cut) {
+            return interrupted();
         }
-        watch_wake_.notify_all();
-        httplib::Result result = client_.send(request);
-        {
-            std::lock_guard lock(watch_mutex_);
-            in_flight_ = false;
+        std::string name =
+            proxy ? fmt::format("the proxy host '{}'", host) : fmt::format("host '{}'", host);
+        std::string hint = proxy ? "check the host in --proxy or HTTPS_PROXY"
+                                 : "check the host name in --endpoint, and DNS";
+        if (resolution.status == Io::TimedOut) {
+            return make_network_error(fmt::format("could not resolve {} within {}", name, seconds_),
+                                      std::move(hint), true);
         }
-        return result;
+        std::string why = resolution.gai_error == EAI_NONAME || resolution.gai_error == EAI_NODATA
+                              ? std::string()
+                              : fmt::format(" ({})", gai_strerror(resolution.gai_error));
+        return make_network_error(fmt::format("could not resolve {}{}", name, why), std::move(hint),
+                                  true);
     }
 
-    void watch() {
-        std::unique_lock lock(watch_mutex_);
-        while (!watch_stop_) {
-            if (!in_flight_) {
-                watch_wake_.wait(lock);
-                continue;
-            }
-            if (watch_wake_.wait_until(lock, deadline_) == std::cv_status::timeout && in_flight_ &&
-                Clock::now() >= deadline_) {
-                overran_ = true;
-                in_flight_ = false;
-                client_.stop();
-            }
+    Error connect_failure(const net::Connected& connected) const {
+        if (connected.status == Io::Cut) {
+            return interrupted();
         }
+        if (options_.proxy) {
+            std::string shown = options_.proxy->shown();
+            return make_network_error(
+                connected.status == Io::TimedOut
+                    ? fmt::format("could not connect to the proxy {} within {}", shown, seconds_)
+                    : fmt::format("could not connect to the proxy {}: {}", shown,
+                                  std::strerror(connected.error)),
+                "check --proxy or HTTPS_PROXY, and that the proxy is running", true);
+        }
+        return make_network_error(
+            connected.status == Io::TimedOut
+                ? fmt::format("could not connect to {} within {}", origin(), seconds_)
+                : fmt::format("could not connect to {}: {}", origin(),
+                              std::strerror(connected.error)),
+            "check --endpoint and that the host is reachable", true);
     }
 
-    Error describe_failure(httplib::Error error, Clock::duration elapsed) {
-        const std::string where = options_.endpoint.origin();
-        const double limit = std::chrono::duration<double>(options_.timeout).count();
-        // cpp-httplib reports a read that timed out as a plain read error; the clock tells them
-        // apart.
-        bool timed_out = elapsed >= options_.timeout - options_.timeout / 10;
-        Error failure = make_error(ErrorKind::Network, "");
-        failure.retryable = true;
-        switch (error) {
-            case httplib::Error::Connection:
-                if (!resolves(options_.endpoint.host)) {
-                    failure.message =
-                        fmt::format("could not resolve host '{}'", options_.endpoint.host);
-                    failure.hint = "check the host name in --endpoint, and DNS";
-                    break;
-                }
-                failure.message =
-                    timed_out ? fmt::format("could not connect to {} within {:g}s", where, limit)
-                              : fmt::format("could not connect to {}", where);
-                failure.hint = "check --endpoint and that the host is reachable";
-                break;
-            case httplib::Error::ConnectionTimeout:
-                failure.message = fmt::format("could not connect to {} within {:g}s", where, limit);
-                break;
-            case httplib::Error::Read:
-                failure.message =
-                    timed_out
-                        ? fmt::format("no response from {} within {:g}s", where, limit)
-                        : fmt::format("connection to {} closed before a full response", where);
-                if (timed_out) {
-                    failure.hint = "the server is slow or hanging; raise --timeout or try later";
-                }
-                break;
-            case httplib::Error::Write:
-                failure.message =
-                    fmt::format("connection to {} failed while sending the request", where);
-                break;
-            case httplib::Error::SSLConnection:
-                failure.message = fmt::format("TLS handshake with {} failed", where);
-                break;
-            case httplib::Error::SSLServerVerification: {
-                long verify = client_.get_openssl_verify_result();
-                failure.retryable = false;
-                // cpp-httplib checks the host name itself, after OpenSSL found the chain fine.
-                failure.message =
-                    verify == X509_V_OK
-                        ? fmt::format(
-                              "TLS certificate of {} could not be verified: it is not for host "
-                              "'{}'",
-                              where, options_.endpoint.host)
-                        : fmt::format("TLS certificate of {} could not be verified: {}", where,
-                                      X509_verify_cert_error_string(verify));
-                failure.hint =
-                    "pass the issuing CA with --ca-bundle FILE (or --insecure to skip "
-                    "verification)";
-                break;
-            }
-            case httplib::Error::SSLLoadingCerts:
-                failure.retryable = false;
-                failure.message = options_.ca_bundle.empty()
-                                      ? "could not load the system's CA certificates"
-                                      : fmt::format("could not load CA certificates from '{}'",
-                                                    options_.ca_bundle);
-                failure.hint = "--ca-bundle expects a PEM file of certificates";
-                break;
+    Error handshake_failure(const net::TlsHandshake& handshake) const {
+        switch (handshake.status) {
+            case Io::Cut:
+                return interrupted();
+            case Io::TimedOut:
+                return make_network_error(
+                    fmt::format("TLS handshake with {} did not finish within {}", origin(),
+                                seconds_),
+                    "the server or a proxy is slow or hanging; raise --timeout or try later", true);
+            case Io::Closed:
+                return make_network_error(
+                    fmt::format("TLS handshake with {} failed: the server closed the connection",
+                                origin()),
+                    "", true);
             default:
-                failure.message =
-                    fmt::format("request to {} failed: {}", where, httplib::to_string(error));
                 break;
         }
-        return failure;
+        if (handshake.certificate_refused) {
+            bool wrong_host = handshake.verify_result == X509_V_ERR_HOSTNAME_MISMATCH ||
+                              handshake.verify_result == X509_V_ERR_IP_ADDRESS_MISMATCH;
+            return make_network_error(
+                wrong_host ? fmt::format("TLS certificate of {} could not be verified: it is not "
+                                         "for host '{}'",
+                                         origin(), options_.endpoint.host)
+                           : fmt::format("TLS certificate of {} could not be verified: {}",
+                                         origin(), handshake.detail),
+                "pass the issuing CA with --ca-bundle FILE (or --insecure to skip verification)",
+                false);
+        }
+        return make_network_error(
+            handshake.detail.empty()
+                ? fmt::format("TLS handshake with {} failed", origin())
+                : fmt::format("TLS handshake with {} failed: {}", origin(), handshake.detail),
+            "", true);
+    }
+
+    // Why the connection stopped carrying the response.
+    Error stopped(const net::IoResult& result, const char* while_doing) const {
+        switch (result.status) {
+            case Io::Cut:
+                return interrupted();
+            case Io::TimedOut:
+                return make_network_error(
+                    fmt::format("{} from {} within {}", while_doing, origin(), seconds_),
+                    "the server or a proxy is slow or hanging; raise --timeout or try later", true);
+            default:
+                break;
+        }
+        std::string why;
+        if (result.status == Io::Failed) {
+            why = result.error == ECONNRESET ? " (reset by the peer)"
+                  : !result.detail.empty()   ? fmt::format(" ({})", result.detail)
+                                             : fmt::format(" ({})", std::strerror(result.error));
+        }
+        return make_network_error(
+            fmt::format("connection to {} closed before a full response{}", origin(), why), "",
+            true);
+    }
+
+    Error not_http(const Error& wire) const {
+        return make_network_error(
+            fmt::format("the response from {} is not valid HTTP: {}", origin(), wire.message),
+            "check --endpoint: it should be the API's base URL", false);
+    }
+
+    Exchange exchange_on(net::Stream& stream, const std::string& request,
+                         Clock::time_point deadline) {
+        Exchange exchange;
+        net::IoResult sent = stream.write_all(request, wakeup_, deadline);
+        if (sent.status != Io::Ok) {
+            exchange.nothing_received = sent.status == Io::Failed || sent.status == Io::Closed;
+            exchange.error =
+                sent.status == Io::TimedOut
+                    ? make_network_error(fmt::format("could not send the request to {} within {}",
+                                                     origin(), seconds_),
+                                         "the server or a proxy is slow or hanging", true)
+                    : stopped(sent, "");
+            return exchange;
+        }
+
+        std::string buffer;
+        char chunk[kReadChunk];
+        std::size_t head_bytes = 0;  // informational heads count against the bound too
+        http::ResponseHead head;
+        std::size_t head_end = 0;
+        while (true) {
+            std::size_t searched = 0;
+            std::optional<std::size_t> end;
+            while (!(end = http::find_head_end(buffer, searched))) {
+                if (head_bytes + buffer.size() > http::kMaxHeadBytes) {
+                    exchange.error = head_too_large();
+                    return exchange;
+                }
+                searched = buffer.size();
+                net::IoResult got = stream.read_some(chunk, sizeof chunk, wakeup_, deadline);
+                if (got.status != Io::Ok) {
+                    exchange.nothing_received = buffer.empty() && head_bytes == 0 &&
+                                                got.status != Io::TimedOut && got.status != Io::Cut;
+                    exchange.error = stopped(got, "no response");
+                    return exchange;
+                }
+                buffer.append(chunk, got.bytes);
+            }
+            head_bytes += *end;
+            if (head_bytes > http::kMaxHeadBytes) {
+                exchange.error = head_too_large();
+                return exchange;
+            }
+            auto parsed = http::parse_response_head(std::string_view(buffer).substr(0, *end));
+            if (!parsed) {
+                exchange.error = not_http(parsed.error());
+                return exchange;
+            }
+            if (parsed->status >= 200) {
+                head = std::move(*parsed);
+                head_end = *end;
+                break;
+            }
+            buffer.erase(0, *end);  // 100 Continue and the like: the real answer follows
+        }
+
+        auto framing = http::response_framing(head);
+        if (!framing) {
+            exchange.error = not_http(framing.error());
+            return exchange;
+        }
+        http::BodyReader reader(*framing, kMaxBodyBytes);
+        HttpResponse response;
+        response.status = head.status;
+        if (const std::string* retry_after = head.headers.find("Retry-After")) {
+            response.retry_after = *retry_after;
+        }
+        std::string_view pending = std::string_view(buffer).substr(head_end);
+        bool extra = false;
+        while (true) {
+            auto used = reader.feed(pending, response.body);
+            if (!used) {
+                exchange.error = body_failure(used.error());
+                return exchange;
+            }
+            if (reader.done()) {
+                extra = *used < pending.size();
+                break;
+            }
+            net::IoResult got = stream.read_some(chunk, sizeof chunk, wakeup_, deadline);
+            if (got.status == Io::Closed) {
+                // Over TLS, a close without close_notify may be a cut, not the body's end.
+                Status ended = got.detail.empty() ? reader.end_of_input()
+                                                  : make_error(ErrorKind::Network, got.detail);
+                if (!ended) {
+                    exchange.error = stopped(got, "");
+                    return exchange;
+                }
+                break;
+            }
+            if (got.status != Io::Ok) {
+                exchange.error = stopped(got, "no response body");
+                return exchange;
+            }
+            pending = std::string_view(chunk, got.bytes);
+        }
+        exchange.keep_alive = !extra && framing->kind != http::Framing::Kind::UntilClose &&
+                              http::keeps_alive(head.minor_version, head.headers);
+        exchange.response = std::move(response);
+        return exchange;
+    }
+
+    Error head_too_large() const {
+        return make_network_error(fmt::format("the response headers from {} are longer than {} KiB",
+                                              origin(), http::kMaxHeadBytes / 1024),
+                                  "check --endpoint: it should be the API's base URL", false);
+    }
+
+    Error body_failure(const Error& error) const {
+        if (error.kind == ErrorKind::Response) {
+            return make_error(ErrorKind::Response,
+                              fmt::format("the response from {} is larger than {} MiB", origin(),
+                                          kMaxBodyBytes / kMebibyte),
+                              "a page of 30 backups is a few kilobytes; check --endpoint");
+        }
+        return not_http(error);
     }
 
     TransportOptions options_;
-    httplib::Client client_;
-    std::atomic<bool> aborted_{false};
-    TunnelProbe tunnel_probe_;
-    // This attempt's probe verdict; set and read on the sending thread only.
-    std::optional<Error> tunnel_failure_;
-    bool tunnel_granted_ = false;
-    Clock::time_point attempt_deadline_{};
-    int stand_in_ = -1;
-
-    std::mutex watch_mutex_;
-    std::condition_variable watch_wake_;
-    std::thread watchdog_;
-    Clock::time_point deadline_{};
-    bool in_flight_ = false;
-    bool watch_stop_ = false;
-    std::atomic<bool> overran_{false};
+    std::shared_ptr<net::TlsClientContext> tls_;
+    net::Wakeup wakeup_;
+    std::unique_ptr<net::Stream> connection_;
+    std::string authority_;  // Host: host[:port]
+    std::string target_;     // the request target: the path, or the whole URL for a proxy
+    std::string seconds_;    // --timeout as shown in messages
 };
 
 }  // namespace

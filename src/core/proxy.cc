@@ -58,15 +58,15 @@ Expected<Proxy> parse_proxy_url(std::string_view url, std::string_view source) {
         std::string_view credentials = rest.substr(0, at);
         rest = rest.substr(at + 1);
         std::size_t colon = credentials.find(':');
-        auto user = form_decode("u=" + std::string(credentials.substr(0, colon)));
-        auto password = form_decode("p=" + std::string(colon == std::string_view::npos
-                                                           ? std::string_view{}
-                                                           : credentials.substr(colon + 1)));
-        if (!user || !password || user->empty() || password->empty()) {
+        // RFC 3986 percent-decoding, as curl does: '+' is a plus sign, "%2B" too, "%20" a space.
+        auto user = percent_decode(credentials.substr(0, colon));
+        auto password = percent_decode(
+            colon == std::string_view::npos ? std::string_view{} : credentials.substr(colon + 1));
+        if (!user || !password) {
             return bad_proxy(source, "the credentials are not valid percent-encoding");
         }
-        proxy.user = user->front().second;
-        proxy.password = password->front().second;
+        proxy.user = std::move(*user);
+        proxy.password = std::move(*password);
     }
     std::string_view port_text;
     if (!rest.empty() && rest.front() == '[') {

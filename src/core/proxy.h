@@ -1,6 +1,6 @@
 // Which HTTP proxy, if any, carries a request: --proxy, else HTTPS_PROXY / HTTP_PROXY (either
-// case) by the endpoint's scheme, unless NO_PROXY names the host. cpp-httplib reads no
-// environment, so this is where the conventions of curl and friends are kept.
+// case) by the endpoint's scheme, unless NO_PROXY names the host: the conventions of curl and
+// friends, kept in one place.
 #pragma once
 
 #include <optional>

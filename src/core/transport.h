@@ -1,5 +1,6 @@
 // The seam between the API client and the network: one POST of a form body to the endpoint.
-// The real implementation uses cpp-httplib; unit tests substitute a scripted fake.
+// The real implementation is the project's own HTTP/1.1 client (http_transport.cc); unit tests
+// substitute a scripted fake.
 #pragma once
 
 #include <chrono>
@@ -12,6 +13,10 @@
 #include "core/proxy.h"
 
 namespace tidb_backups {
+
+namespace net {
+class TlsClientContext;
+}
 
 struct HttpResponse {
     int status = 0;
@@ -32,14 +37,18 @@ class Transport {
 
 struct TransportOptions {
     Endpoint endpoint;
-    std::chrono::milliseconds timeout{30000};  // connect, read and write, each attempt
-    std::string ca_bundle;                     // PEM file; empty: the system store
-    bool insecure = false;                     // skip certificate verification
+    // The whole of one attempt: name lookup, connect, proxy, TLS, request, headers and body.
+    std::chrono::milliseconds timeout{30000};
+    std::string ca_bundle;  // PEM file; empty: the system store
+    bool insecure = false;  // skip certificate verification
     std::string user_agent;
     std::optional<Proxy> proxy;  // HTTP proxy (CONNECT for https)
+    // The TLS context to share among transports (the trust store is loaded once); null: each
+    // transport makes its own from ca_bundle and insecure.
+    std::shared_ptr<net::TlsClientContext> tls;
 };
 
-// A cpp-httplib client that keeps its connection alive between calls.
+// An HTTP/1.1 client that keeps its connection alive between calls.
 std::unique_ptr<Transport> make_http_transport(const TransportOptions& options);
 
 }  // namespace tidb_backups

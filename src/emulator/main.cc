@@ -171,7 +171,14 @@ void define_data_flags(CLI::App& app, Flags& flags) {
         ->check(CLI::NonNegativeNumber)
         ->group(group);
     app.add_flag("--hostile-text", s.hostile_text,
-                 "Put control characters and bytes that are not UTF-8 in BackupType and BackupName")
+                 "Put control characters (C0, C1, an OSC sequence, bidi controls) and bytes that "
+                 "are not UTF-8 in BackupType and BackupName")
+        ->group(group);
+    app.add_option("--long-id", s.long_id,
+                   "Give the newest backup of every cluster a BackupId of BYTES bytes: its usual "
+                   "id, '-', then 0123456789 repeated, cut to length (default: 0, off)")
+        ->type_name("BYTES")
+        ->check(CLI::Range(std::int64_t{0}, std::int64_t{100000000}))
         ->group(group);
     app.add_flag("--omit-total-count", s.omit_total_count, "Leave TotalCount out of pages")
         ->group(group);

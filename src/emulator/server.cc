@@ -513,6 +513,15 @@ void EmulatorServer::answer_page(const Params& params, httplib::Response& respon
         body["TotalCount"] = options_.total_count.value_or(total);
     }
     nlohmann::ordered_json data = nlohmann::ordered_json::array();
+    if (options_.long_id > 0 && offset == 0 && !page.empty()) {
+        const auto size = static_cast<std::size_t>(options_.long_id);
+        std::string long_id = backup_id(page.front()) + "-";
+        for (int digit = 0; long_id.size() < size; digit = (digit + 1) % 10) {
+            long_id.push_back(static_cast<char>('0' + digit));
+        }
+        long_id.resize(size);
+        page.front()["BackupId"] = std::move(long_id);
+    }
     for (std::size_t i = 0; i < page.size(); ++i) {
         BackupObject& backup = page[i];
         tamper_backup(options_.hostile, backup, first + static_cast<std::int64_t>(i),
@@ -552,7 +561,9 @@ void EmulatorServer::answer_page(const Params& params, httplib::Response& respon
         // JSON escapes control characters itself; bytes that are not UTF-8 have to be spliced
         // into the text, since no JSON library will write them.
         std::string& text = response.body;
-        const std::string hostile = "evil\\u001b[2J\\u0007\\r\\u009b\xff\xfe name";
+        const std::string hostile =
+            "evil\\u001b[2J\\u0007\\r\\u009b\xff\xfe name"
+            " \xe2\x80\xae\xe2\x80\x8f\\u001b]0;owned\\u0007\xc2\x9b";  // RLO, RLM, OSC, raw C1
         for (auto at = text.find(kHostilePlaceholder); at != std::string::npos;
              at = text.find(kHostilePlaceholder, at + hostile.size())) {
             text.replace(at, kHostilePlaceholder.size(), hostile);

@@ -58,9 +58,14 @@ struct ServerOptions {
     bool null_data = false;                   // "Data": null
     bool duplicate_ids = false;               // every backup twice in its page
     std::int64_t pad_bytes = 0;  // a "Padding" string making each page this much bigger
-    bool hostile_text = false;   // BackupName with ESC, BEL, CR, C1 and bytes that are not UTF-8
-    HostileOptions hostile;      // pages capped, Offset ignored, deep nesting, odd numbers...
-    std::string cert_file;       // PEM; with key_file, serve HTTPS
+    // BackupType and BackupName with ESC, BEL, CR, C1 (escaped and raw), an OSC sequence, the
+    // bidi controls U+202E and U+200F, and bytes that are not UTF-8.
+    bool hostile_text = false;
+    // When > 0: the newest backup of every cluster gets a BackupId of exactly this many bytes,
+    // its usual id then "-" and the digits 0123456789 over and over (cut to length).
+    std::int64_t long_id = 0;
+    HostileOptions hostile;  // pages capped, Offset ignored, deep nesting, odd numbers...
+    std::string cert_file;   // PEM; with key_file, serve HTTPS
     std::string key_file;
     int threads = 64;  // connections served at once (a hung request holds one)
     // Receives one line per API request (-v); empty: silent. Called from several threads.

@@ -1,5 +1,7 @@
 #include "render/csv_renderer.h"
 
+#include "render/text.h"
+
 namespace tidb_backups {
 
 std::string csv_quote(std::string_view value) {
@@ -45,6 +47,7 @@ std::string tsv_escape(std::string_view value) {
 DelimitedRenderer::DelimitedRenderer(const RenderOptions& options, std::ostream& out)
     : out_(out),
       csv_(options.format == OutputFormat::Csv),
+      terminal_(options.terminal),
       header_pending_(options.headers),
       time_format_(options.time_format),
       fields_(effective_fields(options)) {}
@@ -63,7 +66,15 @@ void DelimitedRenderer::write_line(const std::vector<std::string>& values) {
         if (i > 0) {
             line.push_back(csv_ ? ',' : '\t');
         }
-        line += csv_ ? csv_quote(values[i]) : tsv_escape(values[i]);
+        if (!terminal_) {
+            line += csv_ ? csv_quote(values[i]) : tsv_escape(values[i]);
+        } else if (csv_) {
+            // Replaced before quoting: a line break inside quotes is still a CR or LF on screen.
+            line += csv_quote(sanitize_for_terminal(values[i]));
+        } else {
+            // Escaped first, so tab, newline and CR read as \t, \n, \r rather than U+FFFD.
+            line += sanitize_for_terminal(tsv_escape(values[i]));
+        }
     }
     // RFC 4180 records end in CRLF, but every Unix tool expects LF; csv readers accept both.
     line.push_back('\n');

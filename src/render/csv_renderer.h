@@ -1,5 +1,6 @@
 // csv (RFC 4180: CRLF-free lines, fields quoted when they hold a comma, quote or line break)
 // and tsv (tab-separated; tab, newline, CR and backslash inside a value escaped as \t \n \r \\).
+// On a terminal, control characters left in a value are replaced with U+FFFD.
 #pragma once
 
 #include <string>
@@ -22,6 +23,7 @@ class DelimitedRenderer final : public Renderer {
 
     std::ostream& out_;
     bool csv_;
+    bool terminal_;  // control characters in values are replaced (RenderOptions::terminal)
     bool header_pending_;
     TimeFormat time_format_;
     std::vector<std::string> fields_;

@@ -1,5 +1,7 @@
 #include "render/json_renderer.h"
 
+#include "render/text.h"
+
 namespace tidb_backups {
 
 namespace {
@@ -58,6 +60,9 @@ BackupObject JsonRenderer::select(const BackupRow& row) const {
 
 void JsonRenderer::add(const BackupRow& row) {
     std::string text = dump(shape(row));
+    if (options_.terminal) {
+        text = escape_json_for_terminal(text);
+    }
     if (array_) {
         // The array is held back until finish(): an interrupted or failed listing must not
         // leave a truncated array on stdout.

@@ -34,7 +34,12 @@ struct RenderOptions {
     bool utc = false;                 // table times in UTC instead of the local zone
     bool cluster_column = false;      // several clusters: ClusterId comes first
     TimeFormat time_format = TimeFormat::Raw;  // csv, tsv, json, ndjson (the table is human)
-    // The table only; decided by the caller from the terminal, --color and the environment.
+    // Decided by the caller from the terminal, --color and the environment.
+    // stdout is a terminal: no control character from the server may reach it. csv and tsv then
+    // replace them with U+FFFD (the table always does), json and ndjson escape them as \uXXXX.
+    // Otherwise (a file or a pipe) csv, tsv, json and ndjson carry the exact data.
+    bool terminal = false;
+    // The table only:
     bool color = false;  // State in colour (ANSI SGR): Success green, Failed red, else yellow
     int width = 0;       // fit lines to this many columns by shortening free text; 0: no limit
 };

@@ -93,10 +93,13 @@ std::string TableRenderer::cell(const Column& column, const BackupRow& row) cons
     if (column.field == kDurationColumn) {
         auto start = field_integer(backup, "BackupStartTime");
         auto end = field_integer(backup, "BackupEndTime");
-        if (!start || !end || *end <= 0 || *end < *start) {
+        std::int64_t seconds = 0;
+        // A server may send any 64-bit times: a difference that does not fit is no duration.
+        if (!start || !end || *end <= 0 || *end < *start ||
+            __builtin_sub_overflow(*end, *start, &seconds)) {
             return "-";
         }
-        return human_duration(*end - *start);
+        return human_duration(seconds);
     }
     if (column.field == "BackupStartTime" || column.field == "BackupEndTime") {
         auto time = field_integer(backup, column.field);
@@ -117,7 +120,8 @@ void TableRenderer::add(const BackupRow& row) {
     std::vector<std::string> cells;
     cells.reserve(columns_.size());
     for (const auto& column : columns_) {
-        cells.push_back(cell(column, row));
+        // Every row is padded to the widest cell: one huge value must not make every line huge.
+        cells.push_back(truncate_to_width(cell(column, row), kMaxCellWidth));
     }
     rows_.push_back(std::move(cells));
 }

@@ -1,14 +1,23 @@
 // The human table: aligned columns under a header, local times, sizes in MiB/GiB, a duration
 // column, and every server string sanitised so it cannot rewrite the terminal. With a width it
 // shortens free text (never ids, times, sizes, durations) to fit; with colour it colours State.
+// Any cell wider than kMaxCellWidth is cut to it.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
 #include "render/renderer.h"
 
 namespace tidb_backups {
+
+// The widest a table cell may be, in columns. A longer value is cut to it with "…", so one huge
+// value from the server cannot make every padded line of the table huge (a 1 MB BackupId made a
+// 301 MB table of 300 backups). No real id, name or type comes near it: names are limited to a
+// few hundred characters at most, and a 300-character one is still shown whole. json, ndjson,
+// csv and tsv always carry the whole value.
+inline constexpr std::size_t kMaxCellWidth = 1000;
 
 class TableRenderer final : public Renderer {
   public:

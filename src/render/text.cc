@@ -13,10 +13,6 @@ namespace {
 
 constexpr std::string_view kReplacement = kReplacementCharacter;
 
-bool is_control(char32_t c) {
-    return c < 0x20 || (c >= 0x7F && c <= 0x9F);
-}
-
 bool is_wide(char32_t c) {
     return (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0x303E) ||
            (c >= 0x3041 && c <= 0x33FF) || (c >= 0x3400 && c <= 0x4DBF) ||
@@ -40,6 +36,12 @@ std::size_t width_of(char32_t c) {
 
 }  // namespace
 
+bool is_terminal_control(char32_t c) {
+    return c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x061C || c == 0x200E || c == 0x200F ||
+           (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) || c == 0x2028 ||
+           c == 0x2029;
+}
+
 std::string sanitize_for_terminal(std::string_view text) {
     std::string out;
     out.reserve(text.size());
@@ -51,10 +53,32 @@ std::string sanitize_for_terminal(std::string_view text) {
             ++i;
             continue;
         }
-        if (is_control(c)) {
+        if (is_terminal_control(c)) {
             out += kReplacement;
         } else {
             out.append(text.substr(i, length));
+        }
+        i += length;
+    }
+    return out;
+}
+
+std::string escape_json_for_terminal(std::string_view json) {
+    std::string out;
+    out.reserve(json.size());
+    for (std::size_t i = 0; i < json.size();) {
+        char32_t c = 0;
+        std::size_t length = decode_utf8(json, i, c);
+        if (length == 0) {
+            out.push_back(json[i]);  // not from dump(), which writes valid UTF-8; kept as it is
+            ++i;
+            continue;
+        }
+        // Each of these is one UTF-16 unit (all below U+10000), so one \uXXXX says it exactly.
+        if (c >= 0x20 && is_terminal_control(c)) {
+            out += fmt::format("\\u{:04x}", static_cast<std::uint32_t>(c));
+        } else {
+            out.append(json.substr(i, length));
         }
         i += length;
     }

@@ -9,9 +9,20 @@
 
 namespace tidb_backups {
 
-// Replaces C0 and C1 control characters, DEL and invalid UTF-8 with U+FFFD, so a string from
-// the server cannot move the cursor, ring the bell or rewrite the screen.
+// What may not reach a terminal from the server: C0 and C1 control characters and DEL (they move
+// the cursor, ring the bell, start escape sequences), the bidi controls U+061C, U+200E, U+200F,
+// U+202A-U+202E and U+2066-U+2069 (they reorder what is shown, so text can pose as other text),
+// and the line and paragraph separators U+2028 and U+2029.
+bool is_terminal_control(char32_t c);
+
+// Replaces every is_terminal_control character and invalid UTF-8 with U+FFFD, so a string from
+// the server cannot move the cursor, ring the bell, rewrite the screen or reorder a line.
 std::string sanitize_for_terminal(std::string_view text);
+
+// JSON text as nlohmann::json::dump writes it (valid UTF-8, controls below U+0020 escaped) with
+// every other is_terminal_control character written as a \uXXXX escape: still valid JSON
+// meaning exactly the same data, but nothing in it can drive a terminal.
+std::string escape_json_for_terminal(std::string_view json);
 
 // Columns `text` takes on a terminal (UTF-8; East Asian wide characters count two).
 std::size_t display_width(std::string_view text);

@@ -96,7 +96,10 @@ TEST_CASE("fault: control characters and bytes that are not UTF-8 in fields", "[
     auto parsed = BackupObject::parse(json.out);
     REQUIRE(parsed.size() == 3);
     // Control characters survive as JSON escapes (data for scripts); bad bytes become U+FFFD.
-    CHECK(parsed[0]["BackupName"] == "evil\x1b[2J\x07\r\xC2\x9B\xEF\xBF\xBD\xEF\xBF\xBD name");
+    CHECK(parsed[0]["BackupName"] ==
+          "evil\x1b[2J\x07\r\xC2\x9B\xEF\xBF\xBD\xEF\xBF\xBD name "
+          "\xE2\x80\xAE\xE2\x80\x8F\x1b]0;owned"
+          "\x07\xC2\x9B");
     CHECK(parsed[0]["BackupType"] == parsed[0]["BackupName"]);
 
     // The table shows BackupType (TYPE) on a terminal: nothing of it may drive the terminal.

@@ -63,30 +63,22 @@ bool others_can_run(const std::string& binary) {
 
 }  // namespace
 
-TEST_CASE("the private key appears in no output of any command, logging level or failure",
-          "[e2e][secrets]") {
-    TempDir dir;
-    testing::PemPair ca = testing::make_ca("secrets test CA");
-    testing::PemPair leaf = testing::issue_certificate(ca, {"localhost"}, {"127.0.0.1"});
-    const std::vector<std::string> tls = {"--cert", dir.write_file("c.pem", leaf.cert_pem), "--key",
-                                          dir.write_file("k.pem", leaf.key_pem)};
-    // One way for a run to end each: retried then fine (a fresh emulator per run, so every
-    // run retries), not JSON, an API error, a stalled body, a certificate nobody trusts, and a
-    // refused connection. `code` is list's exit status; check may also say stale (1).
-    struct Outcome {
-        const char* name;
-        std::vector<std::string> faults;  // none: no emulator, so a refused connection
-        bool fresh_per_run;
-        int code;
-    };
-    const std::vector<Outcome> outcomes = {
-        {"retried", {"--fail-first", "1"}, true, 0},
-        {"not JSON", {"--malformed-first", "1000"}, false, 5},
-        {"API error", {"--retcode", "171"}, false, 3},
-        {"stalled body", {"--stall-first", "1000"}, false, 4},
-        {"untrusted certificate", tls, false, 4},
-        {"refused", {}, false, 4},
-    };
+namespace {
+
+// One way for a run to end: retried then fine (a fresh emulator per run, so every run
+// retries), not JSON, an API error, a stalled body, a certificate nobody trusts, or a refused
+// connection. `code` is list's exit status; check may also say stale (1).
+struct Outcome {
+    const char* name;
+    std::vector<std::string> faults;  // none: no emulator, so a refused connection
+    bool fresh_per_run;
+    int code;
+};
+
+// Runs every command at every verbosity against `outcome`, and checks that no output holds
+// the key (one test case per outcome, each well inside ctest's time limit).
+void check_outcome(const Outcome& outcome) {
+    INFO(outcome.name);
     const std::vector<std::vector<std::string>> commands = {
         {"list", "--id", "c1"},
         {"list", "--id", "c1", "--id", "c2", "-o", "json", "--concurrency", "2"},
@@ -96,7 +88,7 @@ TEST_CASE("the private key appears in no output of any command, logging level or
         {"check", "--id", "c1", "--max-age", "1d"},
     };
     const std::vector<std::vector<std::string>> verbosities = {{}, {"-v"}, {"-vv"}, {"-q"}};
-    auto expected_codes = [](const Outcome& outcome, const std::vector<std::string>& command) {
+    auto expected_codes = [&outcome](const std::vector<std::string>& command) {
         if (command.back() == "31") {
             return std::set<int>{2};
         }
@@ -108,36 +100,71 @@ TEST_CASE("the private key appears in no output of any command, logging level or
         }
         return std::set<int>{outcome.code};
     };
-
-    for (const auto& outcome : outcomes) {
-        INFO(outcome.name);
-        std::unique_ptr<EmulatorProcess> shared;
-        if (!outcome.fresh_per_run && !outcome.faults.empty()) {
-            shared = std::make_unique<EmulatorProcess>(emulator_args(40, outcome.faults));
-        }
-        for (const auto& command : commands) {
-            for (const auto& verbosity : verbosities) {
-                std::unique_ptr<EmulatorProcess> fresh;
-                if (outcome.fresh_per_run) {
-                    fresh = std::make_unique<EmulatorProcess>(emulator_args(40, outcome.faults));
-                }
-                const EmulatorProcess* emulator = fresh ? fresh.get() : shared.get();
-                Cli cli(emulator != nullptr ? emulator->url() : "http://127.0.0.1:1");
-                std::vector<std::string> args = command;
-                args.insert(args.end(), verbosity.begin(), verbosity.end());
-                args.insert(args.end(),
-                            {"--timeout", "0.25", "--retries", outcome.fresh_per_run ? "1" : "0"});
-                auto result = cli.run(args);
-                check_no_secret(result, kPrivateKey, command.back() == "--dry-run");
-                INFO(result.describe());
-                CHECK(expected_codes(outcome, command).count(result.exit_code) == 1);
-                if (outcome.fresh_per_run && !verbosity.empty() && verbosity[0] != "-q" &&
-                    result.exit_code != 2 && command.back() != "--dry-run") {
-                    CHECK(result.err.find("retry 1/1") != std::string::npos);
-                }
+    std::unique_ptr<EmulatorProcess> shared;
+    if (!outcome.fresh_per_run && !outcome.faults.empty()) {
+        shared = std::make_unique<EmulatorProcess>(emulator_args(40, outcome.faults));
+    }
+    for (const auto& command : commands) {
+        for (const auto& verbosity : verbosities) {
+            std::unique_ptr<EmulatorProcess> fresh;
+            if (outcome.fresh_per_run) {
+                fresh = std::make_unique<EmulatorProcess>(emulator_args(40, outcome.faults));
+            }
+            const EmulatorProcess* emulator = fresh ? fresh.get() : shared.get();
+            Cli cli(emulator != nullptr ? emulator->url() : "http://127.0.0.1:1");
+            std::vector<std::string> args = command;
+            args.insert(args.end(), verbosity.begin(), verbosity.end());
+            args.insert(args.end(),
+                        {"--timeout", "0.25", "--retries", outcome.fresh_per_run ? "1" : "0"});
+            auto result = cli.run(args);
+            check_no_secret(result, kPrivateKey, command.back() == "--dry-run");
+            INFO(result.describe());
+            CHECK(expected_codes(command).count(result.exit_code) == 1);
+            if (outcome.fresh_per_run && !verbosity.empty() && verbosity[0] != "-q" &&
+                result.exit_code != 2 && command.back() != "--dry-run") {
+                CHECK(result.err.find("retry 1/1") != std::string::npos);
             }
         }
     }
+}
+
+}  // namespace
+
+TEST_CASE("the private key appears in no output of any command or logging level: retried",
+          "[e2e][secrets]") {
+    check_outcome({"retried", {"--fail-first", "1"}, true, 0});
+}
+
+TEST_CASE("the private key appears in no output of any command or logging level: not JSON",
+          "[e2e][secrets]") {
+    check_outcome({"not JSON", {"--malformed-first", "1000"}, false, 5});
+}
+
+TEST_CASE("the private key appears in no output of any command or logging level: API error",
+          "[e2e][secrets]") {
+    check_outcome({"API error", {"--retcode", "171"}, false, 3});
+}
+
+TEST_CASE("the private key appears in no output of any command or logging level: stalled body",
+          "[e2e][secrets]") {
+    check_outcome({"stalled body", {"--stall-first", "1000"}, false, 4});
+}
+
+TEST_CASE("the private key appears in no output of any command or logging level: untrusted TLS",
+          "[e2e][secrets]") {
+    TempDir dir;
+    testing::PemPair ca = testing::make_ca("secrets test CA");
+    testing::PemPair leaf = testing::issue_certificate(ca, {"localhost"}, {"127.0.0.1"});
+    check_outcome({"untrusted certificate",
+                   {"--cert", dir.write_file("c.pem", leaf.cert_pem), "--key",
+                    dir.write_file("k.pem", leaf.key_pem)},
+                   false,
+                   4});
+}
+
+TEST_CASE("the private key appears in no output of any command or logging level: refused",
+          "[e2e][secrets]") {
+    check_outcome({"refused", {}, false, 4});
 }
 
 TEST_CASE("the private key from a profile readable by others is in no output either",

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -15,6 +16,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <map>
 #include <mutex>
 #include <stdexcept>
 #include <string_view>
@@ -256,12 +258,34 @@ pid_t spawn(const std::vector<std::string>& argv, const Environment& env, int in
     return pid;
 }
 
+// The peak resident set of each child reaped, until its result takes it.
+std::mutex peak_rss_mutex;
+std::map<pid_t, long> peak_rss_kb;
+
+void note_peak_rss(pid_t pid, const rusage& usage) {
+    std::lock_guard lock(peak_rss_mutex);
+    peak_rss_kb[pid] = usage.ru_maxrss;
+}
+
+long take_peak_rss(pid_t pid) {
+    std::lock_guard lock(peak_rss_mutex);
+    auto it = peak_rss_kb.find(pid);
+    if (it == peak_rss_kb.end()) {
+        return 0;
+    }
+    long kb = it->second;
+    peak_rss_kb.erase(it);
+    return kb;
+}
+
 // The exit status if the child has exited (it is then reaped), nothing if it still runs.
 std::optional<int> try_reap(pid_t pid) {
     for (;;) {
         int status = 0;
-        pid_t r = ::waitpid(pid, &status, WNOHANG);
+        rusage usage{};
+        pid_t r = ::wait4(pid, &status, WNOHANG, &usage);
         if (r == pid) {
+            note_peak_rss(pid, usage);
             return status;
         }
         if (r == 0) {
@@ -291,11 +315,13 @@ int kill_and_reap(pid_t pid) noexcept {
     ::kill(-pid, SIGKILL);
     ::kill(pid, SIGKILL);
     int status = 0;
-    while (::waitpid(pid, &status, 0) < 0) {
+    rusage usage{};
+    while (::wait4(pid, &status, 0, &usage) < 0) {
         if (errno != EINTR) {
             return -1;
         }
     }
+    note_peak_rss(pid, usage);
     return status;
 }
 
@@ -439,6 +465,7 @@ struct ChildProcess::State {
         }
         reaped = true;
         set_status(result, status.value_or(-1));
+        result.peak_rss_kb = take_peak_rss(pid);
         result.out = out_text;
         result.err = err_text;
     }

@@ -23,6 +23,7 @@ struct ProcessResult {
     int exit_code = -1;  // -1 when the process was killed by a signal
     int signal = 0;      // the signal that killed it, 0 if it exited
     bool timed_out = false;
+    long peak_rss_kb = 0;  // the child's peak resident set (getrusage's ru_maxrss), once reaped
     std::string out;
     std::string err;
 

@@ -59,3 +59,13 @@ TEST_CASE("option --help and --version exit 0 on stdout", "[app]") {
     REQUIRE(std::holds_alternative<EarlyExit>(version));
     CHECK(std::get<EarlyExit>(version).out.rfind("tidb-backups 0.", 0) == 0);
 }
+
+TEST_CASE("an unexpected URL argument is repeated without its user and password", "[app]") {
+    auto parsed = parse({"list", "--id", "c1", "https://user:hunter2-secret@api.example"});
+    REQUIRE(std::holds_alternative<EarlyExit>(parsed));
+    const auto& early = std::get<EarlyExit>(parsed);
+    CHECK(early.code == 2);
+    CHECK(early.err.find("hunter2-secret") == std::string::npos);
+    CHECK(early.err.find("user") == std::string::npos);
+    CHECK(early.err.find("https://***@api.example") != std::string::npos);
+}

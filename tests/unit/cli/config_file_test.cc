@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -730,4 +732,61 @@ TEST_CASE("default_config_path prefers an absolute XDG_CONFIG_HOME, then HOME", 
     CHECK(default_config_path(env({})) == "");
     CHECK(default_config_path(env({{"HOME", ""}})) == "");
     CHECK(default_config_path(env({{"XDG_CONFIG_HOME", "relative"}})) == "");
+}
+
+TEST_CASE("load_config_file refuses a named pipe at once instead of waiting for a writer",
+          "[config][file][fifo]") {
+    TempDir dir;
+    std::string fifo = dir.path("config.toml");
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    auto loaded = load_config_file(fifo);  // no writer will ever come: this must not block
+    REQUIRE_FALSE(loaded.has_value());
+    CHECK(loaded.error().kind == ErrorKind::Config);
+    CHECK(loaded.error().message == "config file " + fifo + " is a named pipe, not a file");
+    CHECK(loaded.error().hint ==
+          "pass a regular file; to feed the config through a pipe, use --config /dev/stdin or "
+          "--config <(...)");
+}
+
+TEST_CASE("the permission warning for a descriptor link names the file behind it, never the link",
+          "[config][file]") {
+    TempDir dir;
+    std::string path = dir.write("shared.toml", kDesignExample, 0644);
+    char resolved[PATH_MAX];
+    REQUIRE(::realpath(path.c_str(), resolved) != nullptr);
+    const std::string file = resolved;
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    REQUIRE(fd >= 0);
+    const std::string number = std::to_string(fd);
+    for (const std::string& link : {"/dev/fd/" + number, "/proc/self/fd/" + number}) {
+        INFO(link);
+        auto warning = config_permission_warning(link, true);
+        REQUIRE(warning.has_value());
+        CHECK(*warning == "warning: the config file on file descriptor " + number + " (" + file +
+                              ") holds a private key and is accessible by group or others (mode "
+                              "0644); run: chmod 600 " +
+                              file);
+    }
+
+    // What reads as standard input: the same, said so.
+    int saved_stdin = ::dup(STDIN_FILENO);
+    REQUIRE(saved_stdin >= 0);
+    REQUIRE(::dup2(fd, STDIN_FILENO) == STDIN_FILENO);
+    auto on_stdin = config_permission_warning("/dev/stdin", true);
+    REQUIRE(::dup2(saved_stdin, STDIN_FILENO) == STDIN_FILENO);
+    ::close(saved_stdin);
+    REQUIRE(on_stdin.has_value());
+    CHECK(*on_stdin == "warning: the config file on standard input (" + file +
+                           ") holds a private key and is accessible by group or others (mode "
+                           "0644); run: chmod 600 " +
+                           file);
+
+    // Once the name no longer leads to the file, no name is offered.
+    REQUIRE(::unlink(path.c_str()) == 0);
+    auto deleted = config_permission_warning("/dev/fd/" + number, true);
+    ::close(fd);
+    REQUIRE(deleted.has_value());
+    CHECK(*deleted == "warning: the config file on file descriptor " + number +
+                          " holds a private key and is accessible by group or others (mode 0644); "
+                          "run chmod 600 on the file it comes from");
 }

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <csignal>
 #include <map>
 #include <sstream>
@@ -591,4 +592,128 @@ TEST_CASE("option -q silences the saved line but not errors", "[configure]") {
     Run run = setup.run(kSecret + "\n");
     CHECK(run.code == 0);
     CHECK(run.err.empty());
+}
+
+TEST_CASE("configure never shows a password written into a profile's endpoint", "[configure]") {
+    TempDir dir;
+    std::string path = dir.write_file("config.toml",
+                                      "[prod]\nregion = \"cn-bj2\"\npublic_key = \"p\"\n"
+                                      "private_key = \"k\"\n"
+                                      "endpoint = \"https://alice:Pw0rdS3cr3t@api.example.com\"\n");
+    Setup setup;
+    setup.terminal = true;
+    setup.global.config_path = path;
+    setup.global.profile = "prod";
+    Run run = setup.run("\n\n\n\n\n");
+    INFO(run.err);
+    CHECK(run.code == 0);
+    CHECK(run.err.find("Endpoint [https://***@api.example.com]: ") != std::string::npos);
+    CHECK(run.err.find("Pw0rdS3cr3t") == std::string::npos);
+
+    // Typed as the answer, it is refused without being repeated.
+    run = setup.run("\n\n\nhttps://bob:An0therS3cr3t@api.example.com\n\n\n\n\n");
+    CHECK(run.err.find("invalid endpoint 'https://***@api.example.com'") != std::string::npos);
+    CHECK(run.err.find("An0therS3cr3t") == std::string::npos);
+}
+
+TEST_CASE("the config lock is exclusive, waits a bounded time, and leaves only its file",
+          "[configure][lock]") {
+    TempDir dir;
+    std::string path = dir.file("new/dir/config.toml");
+    auto first = lock_config_file(path, std::chrono::milliseconds(0));
+    REQUIRE(first);
+    CHECK(config_lock_path(path) == dir.file("new/dir/.config.toml.lock"));
+    CHECK(mode_of(dir.file("new/dir")) == 0700);
+    CHECK(mode_of(config_lock_path(path)) == 0600);
+
+    auto started = std::chrono::steady_clock::now();
+    auto second = lock_config_file(path, std::chrono::milliseconds(300));
+    auto waited = std::chrono::steady_clock::now() - started;
+    REQUIRE_FALSE(second);
+    CHECK(waited >= std::chrono::milliseconds(300));
+    CHECK(second.error().kind == ErrorKind::Config);
+    CHECK(second.error().message ==
+          "cannot write config file " + path + ": another process has held its lock file " +
+              config_lock_path(path) + " for more than 0.3 s; nothing was saved");
+
+    { ConfigLock released = std::move(*first); }  // dropped here
+    auto third = lock_config_file(path, std::chrono::milliseconds(0));
+    CHECK(third);
+    CHECK(entries_of(dir.file("new/dir")) == std::vector<std::string>{".config.toml.lock"});
+}
+
+TEST_CASE("the config lock refuses a link planted in its place", "[configure][lock]") {
+    TempDir dir;
+    std::string target = dir.write_file("elsewhere", "");
+    std::string path = dir.file("config.toml");
+    REQUIRE(::symlink(target.c_str(), config_lock_path(path).c_str()) == 0);
+    auto lock = lock_config_file(path, std::chrono::milliseconds(0));
+    REQUIRE_FALSE(lock);
+    CHECK(lock.error().kind == ErrorKind::Config);
+    CHECK(lock.error().message.find("cannot open its lock file " + config_lock_path(path)) !=
+          std::string::npos);
+}
+
+TEST_CASE("configure with nothing to change takes no lock and leaves no lock file",
+          "[configure][lock]") {
+    TempDir dir;
+    std::string path = dir.write_file("config.toml", kTwoProfiles);
+    Setup setup;
+    setup.global.config_path = path;
+    setup.global.region = "cn-zj";
+    Run run = setup.run("");
+    REQUIRE(run.code == 0);
+    CHECK(entries_of(dir.path()) == std::vector<std::string>{"config.toml"});
+
+    setup.global.region = "cn-sh2";
+    run = setup.run("");
+    REQUIRE(run.code == 0);
+    CHECK(entries_of(dir.path()) == std::vector<std::string>{".config.toml.lock", "config.toml"});
+}
+
+TEST_CASE("configure writes what another run saved meanwhile back too", "[configure][lock]") {
+    // The first read (for the prompts) and the write are apart; between them another configure
+    // saved a profile. It is read again under the lock and kept.
+    TempDir dir;
+    std::string path = dir.write_file("config.toml", kTwoProfiles);
+    Setup setup;
+    setup.terminal = true;
+    setup.global.config_path = path;
+    setup.global.profile = "prod";
+    setup.global.region = "cn-sh2";
+    Run run;
+    {
+        // The other run, made from inside this run's no-echo reader: after the first read.
+        std::istringstream in("new-public\n\n\n\n");  // public key; keep the rest
+        std::ostringstream out;
+        std::ostringstream err;
+        CommandContext context{in, out, err,
+                               [](const char*) { return std::optional<std::string>(); }};
+        context.in_is_terminal = true;
+        bool saved_meanwhile = false;
+        run.code = run_configure(setup.options, setup.global, context,
+                                 [&](std::istream& stream, std::ostream&,
+                                     std::string_view) -> std::optional<std::string> {
+                                     if (!saved_meanwhile) {
+                                         saved_meanwhile = true;
+                                         Setup meanwhile = scripted(path);
+                                         meanwhile.global.profile = "staging";
+                                         Run inner = meanwhile.run(kSecret + "\n");
+                                         REQUIRE(inner.code == 0);
+                                     }
+                                     std::string line;
+                                     if (!std::getline(stream, line)) {
+                                         return std::nullopt;
+                                     }
+                                     return line;
+                                 });
+        run.err = err.str();
+    }
+    INFO(run.err);
+    REQUIRE(run.code == 0);
+    ConfigFile file = loaded(path);
+    CHECK(value_of(file, "prod", "region") == "cn-sh2");
+    CHECK(value_of(file, "prod", "public_key") == "new-public");
+    CHECK(value_of(file, "staging", "private_key") == kSecret);
+    CHECK(value_of(file, "default", "private_key") == "default-private");
 }

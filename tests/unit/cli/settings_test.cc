@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <map>
 
 #include "cli/settings.h"
@@ -399,5 +402,42 @@ TEST_CASE("option --color takes auto, always or never", "[settings][table]") {
         REQUIRE_FALSE(result);
         CHECK(result.error().kind == ErrorKind::Usage);
         CHECK(result.error().message.find("--color") != std::string::npos);
+    }
+}
+
+TEST_CASE("option --ca-bundle must be a regular file we can open, checked before anything else",
+          "[settings][tls]") {
+    TempDir dir;
+    auto env = fake_env({{"SIGCALCLOUD_REGION", "cn-zj"},
+                         {"SIGCALCLOUD_PUBLIC_KEY", "p"},
+                         {"SIGCALCLOUD_PRIVATE_KEY", "k"}});
+    auto refused = [&](const std::string& path) {
+        GlobalOptions flags;
+        flags.ca_bundle = path;
+        auto settings = resolve_settings(flags, env);
+        REQUIRE_FALSE(settings);
+        CHECK(settings.error().kind == ErrorKind::Usage);
+        CHECK(settings.error().hint == "--ca-bundle expects a PEM file of CA certificates");
+        return settings.error().message;
+    };
+    std::string fifo = dir.file("ca.fifo");
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    CHECK(refused(fifo) == "--ca-bundle '" + fifo + "' is a named pipe, not a regular file");
+    CHECK(refused(dir.path()) ==
+          "--ca-bundle '" + dir.path() + "' is a directory, not a regular file");
+    CHECK(refused("/dev/null") == "--ca-bundle '/dev/null' is a device, not a regular file");
+    CHECK(refused(dir.file("none.pem")) ==
+          "cannot read --ca-bundle '" + dir.file("none.pem") + "': No such file or directory");
+    CHECK(refused("") == "invalid value for --ca-bundle: the path is empty");
+
+    std::string pem = dir.write_file("ca.pem", "-----BEGIN CERTIFICATE-----\n");
+    std::string link = dir.file("link.pem");
+    REQUIRE(::symlink(pem.c_str(), link.c_str()) == 0);
+    for (const std::string& path : {pem, link}) {
+        GlobalOptions flags;
+        flags.ca_bundle = path;
+        auto settings = resolve_settings(flags, env);
+        REQUIRE(settings);
+        CHECK(settings->ca_bundle == path);
     }
 }

@@ -62,3 +62,11 @@ TEST_CASE("width: the terminal's, COLUMNS when it is a positive number, none for
     CHECK(output_style(ColorMode::Always, kPipe, env({})).width == 0);
     CHECK(output_style(ColorMode::Auto, TerminalFacts{true, 0}, env({})).width == 0);
 }
+
+TEST_CASE("terminal: server text is kept off a terminal whatever colour says", "[terminal]") {
+    CHECK(output_style(ColorMode::Auto, kTerminal, env({})).terminal);
+    CHECK(output_style(ColorMode::Never, kTerminal, env({{"NO_COLOR", "1"}})).terminal);
+    CHECK(output_style(ColorMode::Auto, kTerminal, env({{"TERM", "dumb"}})).terminal);
+    CHECK_FALSE(output_style(ColorMode::Always, kPipe, env({})).terminal);
+    CHECK_FALSE(output_style(ColorMode::Auto, kPipe, env({{"CLICOLOR_FORCE", "1"}})).terminal);
+}

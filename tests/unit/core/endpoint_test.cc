@@ -48,3 +48,33 @@ TEST_CASE("is_loopback_host knows localhost, 127/8 and ::1 only", "[endpoint]") 
     CHECK_FALSE(is_loopback_host("localhost.evil.com"));
     CHECK_FALSE(is_loopback_host("::2"));
 }
+
+TEST_CASE("parse_endpoint never quotes a user or password, however broken the URL", "[endpoint]") {
+    const std::string secret = "Pw0rdS3cr3t";
+    for (const std::string& url :
+         {"https://alice:" + secret + "@api.example.com",
+          "https://alice:" + secret + "@api.example.com:99999", "ftp://alice:" + secret + "@h",
+          "alice:" + secret + "@h", "https://alice:" + secret + "/x@h",
+          "https://alice:x/" + secret + "@h", "https://alice:" + secret + "#@h",
+          "https://alice:" + secret + "?@h", "https://[" + secret + "@h", secret + "@"}) {
+        INFO(url);
+        auto e = parse_endpoint(url);
+        REQUIRE_FALSE(e);
+        CHECK(e.error().kind == ErrorKind::Usage);
+        CHECK(e.error().message.find(secret) == std::string::npos);
+        CHECK(e.error().hint.find(secret) == std::string::npos);
+        CHECK(e.error().message.find("***@") != std::string::npos);
+        CHECK(e.error().message.find("a user or password in the URL is not allowed") !=
+              std::string::npos);
+    }
+}
+
+TEST_CASE("redact_url_credentials hides everything up to the last '@'", "[endpoint]") {
+    CHECK(redact_url_credentials("https://u:p@h:8443/x") == "https://***@h:8443/x");
+    CHECK(redact_url_credentials("https://u:p@ss@h") == "https://***@h");
+    CHECK(redact_url_credentials("https://token@h") == "https://***@h");
+    CHECK(redact_url_credentials("u:p@h") == "***@h");
+    CHECK(redact_url_credentials("u:p://x@h") == "u:p://***@h");
+    CHECK(redact_url_credentials("https://h/p") == "https://h/p");
+    CHECK(redact_url_credentials("") == "");
+}

@@ -27,3 +27,19 @@ TEST_CASE("form_decode rejects broken escapes", "[form]") {
     CHECK_FALSE(form_decode("a=%zz").has_value());
     CHECK_FALSE(form_decode("a=%").has_value());
 }
+
+TEST_CASE("percent_decode follows RFC 3986: '+' stays '+'", "[form]") {
+    CHECK(percent_decode("a+b") == std::optional<std::string>("a+b"));
+    CHECK(percent_decode("a%2Bb") == std::optional<std::string>("a+b"));
+    CHECK(percent_decode("a%20b") == std::optional<std::string>("a b"));
+    CHECK(percent_decode("%e2%82%AC") == std::optional<std::string>("\xe2\x82\xac"));
+    CHECK(percent_decode("") == std::optional<std::string>(""));
+    for (const char* broken : {"%", "%4", "a%zz", "%g0"}) {
+        INFO(broken);
+        CHECK_FALSE(percent_decode(broken).has_value());
+    }
+    // Form bodies keep their own rule.
+    auto form = form_decode("p=a+b");
+    REQUIRE(form);
+    CHECK(form->front().second == "a b");
+}

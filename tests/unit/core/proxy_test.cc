@@ -25,6 +25,36 @@ TEST_CASE("parse_proxy_url reads host, port and decoded credentials", "[proxy]")
     CHECK(default_port->port == 80);
 }
 
+TEST_CASE("parse_proxy_url percent-decodes credentials as RFC 3986 does: '+' is a plus",
+          "[proxy]") {
+    struct Case {
+        const char* url;
+        const char* user;
+        const char* password;
+    };
+    for (const Case& c : {Case{"http://proxyuser:pa+ss@proxy:3128", "proxyuser", "pa+ss"},
+                          Case{"http://proxyuser:pa%2Bss@proxy:3128", "proxyuser", "pa+ss"},
+                          Case{"http://proxyuser:pa%2bss@proxy:3128", "proxyuser", "pa+ss"},
+                          Case{"http://proxyuser:pa%20ss@proxy:3128", "proxyuser", "pa ss"},
+                          Case{"http://a+b:c@proxy", "a+b", "c"},
+                          Case{"http://dom%5Cuser:%25%40%3A@proxy", "dom\\user", "%@:"},
+                          Case{"http://token@proxy", "token", ""}}) {
+        INFO(c.url);
+        auto proxy = parse_proxy_url(c.url, "--proxy");
+        REQUIRE(proxy);
+        CHECK(proxy->user == c.user);
+        CHECK(proxy->password == c.password);
+        CHECK(proxy->host == "proxy");
+    }
+    for (const char* broken : {"http://u:pa%2@proxy", "http://u:pa%zzss@proxy", "http://u%@p"}) {
+        INFO(broken);
+        auto proxy = parse_proxy_url(broken, "--proxy");
+        REQUIRE_FALSE(proxy);
+        CHECK(proxy.error().message ==
+              "invalid proxy in --proxy: the credentials are not valid percent-encoding");
+    }
+}
+
 TEST_CASE("parse_proxy_url refuses other schemes and never echoes credentials", "[proxy]") {
     for (const char* bad :
          {"https://proxy:3128", "socks5://proxy:1080", "http://proxy:0", "http://proxy:x",

@@ -175,7 +175,8 @@ TEST_CASE("ChildProcess drains large outputs before wait is called", "[support]"
 
 TEST_CASE("ChildProcess kills a child at its timeout, and one it abandons", "[support]") {
     auto start = std::chrono::steady_clock::now();
-    ChildProcess timed(sh_spec("echo started; sleep 30", 300ms));
+    // Long enough for the shell to print under a loaded machine, far below the sleep.
+    ChildProcess timed(sh_spec("echo started; sleep 30", 2s));
     ProcessResult result = timed.wait();
     CHECK(result.timed_out);
     CHECK(result.signal == SIGKILL);

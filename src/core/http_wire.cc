@@ -1,0 +1,578 @@
+#include "core/http_wire.h"
+
+#include <algorithm>
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "core/ascii.h"
+
+namespace tidb_backups::http {
+
+namespace {
+
+// A chunk-size line is a few hex digits and perhaps an extension; this is plenty.
+constexpr std::size_t kMaxChunkLine = 4096;
+constexpr std::size_t kExcerptLength = 40;
+
+Error wire_error(std::string message) {
+    return make_error(ErrorKind::Network, std::move(message));
+}
+
+// A short, printable piece of what the peer sent, for an error message.
+std::string excerpt(std::string_view text) {
+    std::string out;
+    for (char c : text.substr(0, kExcerptLength)) {
+        auto byte = static_cast<unsigned char>(c);
+        out.push_back(byte < 0x20 || byte >= 0x7f ? '.' : c);
+    }
+    if (text.size() > kExcerptLength) {
+        out += "...";
+    }
+    return out;
+}
+
+bool is_token_char(char c) {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
+        return true;
+    }
+    return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+}
+
+bool is_token(std::string_view text) {
+    return !text.empty() && std::all_of(text.begin(), text.end(), is_token_char);
+}
+
+// Field values may hold visible characters, spaces, tabs and bytes >= 0x80; no other control.
+bool is_field_value(std::string_view text) {
+    return std::none_of(text.begin(), text.end(), [](char c) {
+        auto byte = static_cast<unsigned char>(c);
+        return (byte < 0x20 && c != '\t') || byte == 0x7f;
+    });
+}
+
+std::string_view trim(std::string_view text) {
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
+        text.remove_prefix(1);
+    }
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
+        text.remove_suffix(1);
+    }
+    return text;
+}
+
+// The lines of a head without their CR LF (or LF) ends; the empty line at the end is dropped.
+std::vector<std::string_view> head_lines(std::string_view head) {
+    std::vector<std::string_view> lines;
+    while (!head.empty()) {
+        std::size_t end = head.find('\n');
+        std::string_view line = head.substr(0, end);
+        if (!line.empty() && line.back() == '\r') {
+            line.remove_suffix(1);
+        }
+        if (line.empty()) {
+            break;
+        }
+        lines.push_back(line);
+        if (end == std::string_view::npos) {
+            break;
+        }
+        head.remove_prefix(end + 1);
+    }
+    return lines;
+}
+
+// "HTTP/1.x": the minor version, or nullopt.
+std::optional<int> http_version(std::string_view text) {
+    if (text.size() != 8 || text.substr(0, 7) != "HTTP/1." || text[7] < '0' || text[7] > '9') {
+        return std::nullopt;
+    }
+    return text[7] - '0';
+}
+
+Status parse_headers(const std::vector<std::string_view>& lines, Headers& headers) {
+    std::string* last_value = nullptr;
+    for (std::size_t i = 1; i < lines.size(); ++i) {
+        std::string_view line = lines[i];
+        if (line.front() == ' ' || line.front() == '\t') {
+            // Obsolete line folding: the continuation joins the previous value with a space.
+            if (last_value == nullptr || !is_field_value(line)) {
+                return wire_error(fmt::format("malformed header line '{}'", excerpt(line)));
+            }
+            *last_value += ' ';
+            *last_value += trim(line);
+            continue;
+        }
+        std::size_t colon = line.find(':');
+        if (colon == std::string_view::npos || !is_token(line.substr(0, colon))) {
+            return wire_error(fmt::format("malformed header line '{}'", excerpt(line)));
+        }
+        std::string_view value = trim(line.substr(colon + 1));
+        if (!is_field_value(value)) {
+            return wire_error(
+                fmt::format("control characters in header '{}'", excerpt(line.substr(0, colon))));
+        }
+        last_value = &headers.add(std::string(line.substr(0, colon)), std::string(value));
+    }
+    return ok();
+}
+
+// Content-Length: equal decimal values, possibly repeated (in one header as a list or in
+// several headers), as RFC 9110 allows; anything else could let two parsers disagree.
+Expected<std::optional<std::uint64_t>> content_length(const Headers& headers) {
+    std::optional<std::uint64_t> length;
+    for (std::string_view value : headers.all("Content-Length")) {
+        // An empty value, or an empty item in a list, is as malformed as any other.
+        for (bool more = true; more;) {
+            std::size_t comma = value.find(',');
+            std::string_view item = trim(value.substr(0, comma));
+            more = comma != std::string_view::npos;
+            value = more ? value.substr(comma + 1) : std::string_view{};
+            std::uint64_t number = 0;
+            if (item.empty() || item.size() > 19 ||
+                !std::all_of(item.begin(), item.end(),
+                             [](char c) { return c >= '0' && c <= '9'; })) {
+                return wire_error(fmt::format("malformed Content-Length '{}'", excerpt(item)));
+            }
+            for (char digit : item) {
+                number = number * 10 + static_cast<std::uint64_t>(digit - '0');
+            }
+            if (length && *length != number) {
+                return wire_error("conflicting Content-Length headers");
+            }
+            length = number;
+        }
+    }
+    return length;
+}
+
+// Transfer-Encoding: only "chunked" (last) is understood; this client asks for no other coding.
+Expected<bool> is_chunked(const Headers& headers) {
+    std::vector<std::string_view> values = headers.all("Transfer-Encoding");
+    if (values.empty()) {
+        return false;
+    }
+    std::vector<std::string_view> codings;
+    for (std::string_view value : values) {
+        while (!value.empty()) {
+            std::size_t comma = value.find(',');
+            std::string_view item = trim(value.substr(0, comma));
+            if (!item.empty()) {
+                codings.push_back(item);
+            }
+            value = comma == std::string_view::npos ? std::string_view{} : value.substr(comma + 1);
+        }
+    }
+    if (codings.size() == 1 && same_ignoring_ascii_case(codings.front(), "chunked")) {
+        return true;
+    }
+    std::string listed;
+    for (std::string_view coding : codings) {
+        listed += listed.empty() ? "" : ", ";
+        listed += excerpt(coding);
+    }
+    return wire_error(fmt::format("unsupported Transfer-Encoding '{}'", listed));
+}
+
+Expected<Framing> framing_of(const Headers& headers, Framing::Kind otherwise) {
+    Expected<bool> chunked = is_chunked(headers);
+    if (!chunked) {
+        return chunked.error();
+    }
+    Expected<std::optional<std::uint64_t>> length = content_length(headers);
+    if (!length) {
+        return length.error();
+    }
+    if (*chunked) {
+        // Both framings at once is how request smuggling starts; no honest peer sends them.
+        if (*length) {
+            return wire_error("both Transfer-Encoding and Content-Length");
+        }
+        return Framing{Framing::Kind::Chunked, 0};
+    }
+    if (*length) {
+        return Framing{Framing::Kind::Length, **length};
+    }
+    return Framing{otherwise, 0};
+}
+
+}  // namespace
+
+std::string& Headers::add(std::string name, std::string value) {
+    items_.push_back(Header{std::move(name), std::move(value)});
+    return items_.back().value;
+}
+
+const std::string* Headers::find(std::string_view name) const {
+    for (const auto& header : items_) {
+        if (same_ignoring_ascii_case(header.name, name)) {
+            return &header.value;
+        }
+    }
+    return nullptr;
+}
+
+std::vector<std::string_view> Headers::all(std::string_view name) const {
+    std::vector<std::string_view> values;
+    for (const auto& header : items_) {
+        if (same_ignoring_ascii_case(header.name, name)) {
+            values.emplace_back(header.value);
+        }
+    }
+    return values;
+}
+
+bool Headers::has_token(std::string_view name, std::string_view token) const {
+    for (std::string_view value : all(name)) {
+        while (!value.empty()) {
+            std::size_t comma = value.find(',');
+            if (same_ignoring_ascii_case(trim(value.substr(0, comma)), token)) {
+                return true;
+            }
+            value = comma == std::string_view::npos ? std::string_view{} : value.substr(comma + 1);
+        }
+    }
+    return false;
+}
+
+std::optional<std::size_t> find_head_end(std::string_view buffer, std::size_t from) {
+    // The terminator is at most 3 bytes: it may have begun just before `from`.
+    std::size_t at = from >= 3 ? from - 3 : 0;
+    while (true) {
+        std::size_t newline = buffer.find('\n', at);
+        if (newline == std::string_view::npos || newline + 1 >= buffer.size()) {
+            return std::nullopt;
+        }
+        if (buffer[newline + 1] == '\n') {
+            return newline + 2;
+        }
+        if (buffer[newline + 1] == '\r') {
+            if (newline + 2 >= buffer.size()) {
+                return std::nullopt;
+            }
+            if (buffer[newline + 2] == '\n') {
+                return newline + 3;
+            }
+        }
+        at = newline + 1;
+    }
+}
+
+Expected<ResponseHead> parse_response_head(std::string_view head) {
+    std::vector<std::string_view> lines = head_lines(head);
+    if (lines.empty()) {
+        return wire_error("an empty status line");
+    }
+    std::string_view status_line = lines.front();
+    std::size_t space = status_line.find(' ');
+    std::optional<int> minor = http_version(status_line.substr(0, space));
+    std::string_view rest =
+        space == std::string_view::npos ? std::string_view{} : status_line.substr(space + 1);
+    std::string_view code = rest.substr(0, 3);
+    bool digits = code.size() == 3 && std::all_of(code.begin(), code.end(),
+                                                  [](char c) { return c >= '0' && c <= '9'; });
+    if (!minor || !digits || code[0] < '1' || code[0] > '5' ||
+        (rest.size() > 3 && rest[3] != ' ') || !is_field_value(rest)) {
+        return wire_error(fmt::format("not an HTTP status line: '{}'", excerpt(status_line)));
+    }
+    ResponseHead response;
+    response.minor_version = *minor;
+    response.status = (code[0] - '0') * 100 + (code[1] - '0') * 10 + (code[2] - '0');
+    response.reason = rest.size() > 4 ? std::string(rest.substr(4)) : std::string();
+    if (Status headers = parse_headers(lines, response.headers); !headers) {
+        return headers.error();
+    }
+    return response;
+}
+
+Expected<RequestHead> parse_request_head(std::string_view head) {
+    std::vector<std::string_view> lines = head_lines(head);
+    if (lines.empty()) {
+        return wire_error("an empty request line");
+    }
+    std::string_view request_line = lines.front();
+    std::size_t first = request_line.find(' ');
+    std::size_t last = request_line.rfind(' ');
+    if (first == std::string_view::npos || first == last) {
+        return wire_error(fmt::format("not an HTTP request line: '{}'", excerpt(request_line)));
+    }
+    std::string_view method = request_line.substr(0, first);
+    std::string_view target = request_line.substr(first + 1, last - first - 1);
+    std::optional<int> minor = http_version(request_line.substr(last + 1));
+    bool target_ok = !target.empty() && std::none_of(target.begin(), target.end(), [](char c) {
+        auto byte = static_cast<unsigned char>(c);
+        return byte <= 0x20 || byte == 0x7f;
+    });
+    if (!is_token(method) || !target_ok || !minor) {
+        return wire_error(fmt::format("not an HTTP request line: '{}'", excerpt(request_line)));
+    }
+    RequestHead request;
+    request.method = std::string(method);
+    request.target = std::string(target);
+    request.minor_version = *minor;
+    if (Status headers = parse_headers(lines, request.headers); !headers) {
+        return headers.error();
+    }
+    return request;
+}
+
+Expected<Framing> response_framing(const ResponseHead& head) {
+    if (head.status < 200 || head.status == 204 || head.status == 304) {
+        return Framing{Framing::Kind::None, 0};
+    }
+    return framing_of(head.headers, Framing::Kind::UntilClose);
+}
+
+Expected<Framing> request_framing(const RequestHead& head) {
+    return framing_of(head.headers, Framing::Kind::None);
+}
+
+bool keeps_alive(int minor_version, const Headers& headers) {
+    if (headers.has_token("Connection", "close")) {
+        return false;
+    }
+    return minor_version >= 1 || headers.has_token("Connection", "keep-alive");
+}
+
+BodyReader::BodyReader(Framing framing, std::size_t max_body)
+    : framing_(framing), max_body_(max_body), state_(State::Data) {
+    switch (framing.kind) {
+        case Framing::Kind::None:
+            state_ = State::Done;
+            break;
+        case Framing::Kind::Length:
+            remaining_ = framing.length;
+            state_ = remaining_ == 0 ? State::Done : State::Data;
+            break;
+        case Framing::Kind::Chunked:
+            state_ = State::SizeLine;
+            break;
+        case Framing::Kind::UntilClose:
+            state_ = State::UntilClose;
+            break;
+    }
+}
+
+Error BodyReader::too_large() const {
+    return make_error(ErrorKind::Response,
+                      fmt::format("the body is larger than {} bytes", max_body_));
+}
+
+Expected<std::size_t> BodyReader::feed(std::string_view input, std::string& body) {
+    switch (framing_.kind) {
+        case Framing::Kind::None:
+            return std::size_t{0};
+        case Framing::Kind::Length: {
+            if (framing_.length > max_body_) {
+                return too_large();
+            }
+            auto take = static_cast<std::size_t>(
+                std::min<std::uint64_t>(remaining_, static_cast<std::uint64_t>(input.size())));
+            body.append(input.substr(0, take));
+            remaining_ -= take;
+            if (remaining_ == 0) {
+                state_ = State::Done;
+            }
+            return take;
+        }
+        case Framing::Kind::UntilClose:
+            if (body.size() + input.size() > max_body_) {
+                return too_large();
+            }
+            body.append(input);
+            return input.size();
+        case Framing::Kind::Chunked:
+            break;
+    }
+    return feed_chunked(input, body);
+}
+
+Expected<std::size_t> BodyReader::feed_chunked(std::string_view input, std::string& body) {
+    std::size_t at = 0;
+    // Collects one line into line_; true once its LF has been seen (line_ then holds it
+    // without the LF), false when the input ran out first.
+    auto take_line = [&](std::size_t bound) -> Expected<bool> {
+        std::size_t newline = input.find('\n', at);
+        std::size_t end = newline == std::string_view::npos ? input.size() : newline;
+        line_.append(input.substr(at, end - at));
+        at = newline == std::string_view::npos ? input.size() : newline + 1;
+        if (line_.size() > bound) {
+            return wire_error("a malformed chunked body (a line too long)");
+        }
+        return newline != std::string_view::npos;
+    };
+    while (state_ != State::Done && at < input.size()) {
+        switch (state_) {
+            case State::SizeLine: {
+                Expected<bool> line = take_line(kMaxChunkLine);
+                if (!line) {
+                    return line.error();
+                }
+                if (!*line) {
+                    break;
+                }
+                std::string_view text = line_;
+                if (!text.empty() && text.back() == '\r') {
+                    text.remove_suffix(1);
+                }
+                std::uint64_t size = 0;
+                std::size_t digits = 0;
+                for (; digits < text.size(); ++digits) {
+                    char c = ascii_lower(text[digits]);
+                    int value = c >= '0' && c <= '9'   ? c - '0'
+                                : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                                                       : -1;
+                    if (value < 0) {
+                        break;
+                    }
+                    if (size > (std::numeric_limits<std::uint64_t>::max() >> 4)) {
+                        return too_large();
+                    }
+                    size = size * 16 + static_cast<std::uint64_t>(value);
+                }
+                std::string_view after = trim(text.substr(digits));
+                if (digits == 0 || (!after.empty() && after.front() != ';')) {
+                    return wire_error(fmt::format("a malformed chunk size '{}'", excerpt(text)));
+                }
+                line_.clear();
+                if (size == 0) {
+                    state_ = State::Trailers;
+                    trailer_bytes_ = 0;
+                    break;
+                }
+                if (size > max_body_ - std::min(max_body_, body.size())) {
+                    return too_large();
+                }
+                remaining_ = size;
+                state_ = State::Data;
+                break;
+            }
+            case State::Data: {
+                std::size_t take = static_cast<std::size_t>(std::min<std::uint64_t>(
+                    remaining_, static_cast<std::uint64_t>(input.size() - at)));
+                body.append(input.substr(at, take));
+                at += take;
+                remaining_ -= take;
+                if (remaining_ == 0) {
+                    state_ = State::DataEnd;
+                }
+                break;
+            }
+            case State::DataEnd: {
+                Expected<bool> line = take_line(1);
+                if (!line) {
+                    return line.error();
+                }
+                if (*line) {
+                    if (!line_.empty() && line_ != "\r") {
+                        return wire_error("a malformed chunked body (no line end after a chunk)");
+                    }
+                    line_.clear();
+                    state_ = State::SizeLine;
+                }
+                break;
+            }
+            case State::Trailers: {
+                std::size_t before = at;
+                Expected<bool> line = take_line(kMaxHeadBytes);
+                if (!line) {
+                    return line.error();
+                }
+                trailer_bytes_ += at - before;
+                if (trailer_bytes_ > kMaxHeadBytes) {
+                    return wire_error("the trailers of a chunked body are too large");
+                }
+                if (*line) {
+                    bool blank = line_.empty() || line_ == "\r";
+                    line_.clear();
+                    if (blank) {
+                        state_ = State::Done;
+                    }
+                }
+                break;
+            }
+            case State::UntilClose:
+            case State::Done:
+                break;
+        }
+    }
+    return at;
+}
+
+Status BodyReader::end_of_input() {
+    if (state_ == State::UntilClose || state_ == State::Done) {
+        state_ = State::Done;
+        return ok();
+    }
+    return wire_error("the connection closed before the end of the body");
+}
+
+std::string format_request(std::string_view method, std::string_view target,
+                           const std::vector<Header>& headers, std::string_view body) {
+    std::string out = fmt::format("{} {} HTTP/1.1\r\n", method, target);
+    for (const auto& header : headers) {
+        out += header.name;
+        out += ": ";
+        out += header.value;
+        out += "\r\n";
+    }
+    out += "\r\n";
+    out += body;
+    return out;
+}
+
+std::string format_response_head(int status, std::string_view reason,
+                                 const std::vector<Header>& headers) {
+    std::string out = fmt::format("HTTP/1.1 {} {}\r\n", status, reason);
+    for (const auto& header : headers) {
+        out += header.name;
+        out += ": ";
+        out += header.value;
+        out += "\r\n";
+    }
+    out += "\r\n";
+    return out;
+}
+
+std::string_view reason_phrase(int status) {
+    switch (status) {
+        case 100:
+            return "Continue";
+        case 200:
+            return "OK";
+        case 204:
+            return "No Content";
+        case 400:
+            return "Bad Request";
+        case 401:
+            return "Unauthorized";
+        case 403:
+            return "Forbidden";
+        case 404:
+            return "Not Found";
+        case 405:
+            return "Method Not Allowed";
+        case 407:
+            return "Proxy Authentication Required";
+        case 408:
+            return "Request Timeout";
+        case 413:
+            return "Content Too Large";
+        case 429:
+            return "Too Many Requests";
+        case 431:
+            return "Request Header Fields Too Large";
+        case 500:
+            return "Internal Server Error";
+        case 502:
+            return "Bad Gateway";
+        case 503:
+            return "Service Unavailable";
+        case 504:
+            return "Gateway Timeout";
+        default:
+            return "Unknown";
+    }
+}
+
+}  // namespace tidb_backups::http
