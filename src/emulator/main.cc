@@ -2,6 +2,7 @@
 // stdout (tests read it), serves until SIGINT or SIGTERM, and exits 0.
 #include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <charconv>
@@ -50,6 +51,33 @@ std::string version_text() {
                             : fmt::format("{} {} ({})", kProgram, tidb_backups::kVersion, describe);
 }
 
+// The bounds of the server (http_server.h), for --help.
+std::string bounds_text(const tidb_backups::emulator::HttpLimits& limits) {
+    return fmt::format(
+        "Bounds on every client (beyond one, its connection is closed):\n"
+        "  a request head of {} KiB (answered 431) and a body of {} KiB (413);\n"
+        "  {} s from a request's first byte to its last, and for a TLS handshake (408);\n"
+        "  {} s idle between requests, or without taking any of an answer;\n"
+        "  {} open connections (fewer if the descriptor limit, raised to its hard limit, is\n"
+        "  lower): the longest idle one is closed for a new one, or the new one if none is idle.",
+        limits.max_head_bytes / 1024, limits.max_body_bytes / 1024,
+        limits.request_timeout.count() / 1000, limits.idle_timeout.count() / 1000,
+        limits.max_connections);
+}
+
+// Enough descriptors for every connection the server allows: a soft limit of 1024 is common.
+void raise_open_file_limit(std::size_t connections) {
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0) {
+        return;
+    }
+    const rlim_t wanted = std::min<rlim_t>(limit.rlim_max, connections + 128);
+    if (limit.rlim_cur < wanted) {
+        limit.rlim_cur = wanted;
+        setrlimit(RLIMIT_NOFILE, &limit);
+    }
+}
+
 int usage_error(std::string_view message) {
     fmt::print(stderr, "{}: error: {}\n", kProgram, message);
     return 2;
@@ -82,11 +110,6 @@ void define_server_flags(CLI::App& app, Flags& flags) {
         ->capture_default_str()
         ->group(group);
     app.add_option("--private-key", s.private_key, "The private key signatures are checked with")
-        ->capture_default_str()
-        ->group(group);
-    app.add_option("--threads", s.threads, "Connections served at once")
-        ->type_name("N")
-        ->check(CLI::Range(1, 1024))
         ->capture_default_str()
         ->group(group);
     app.add_flag("-v,--verbose", flags.verbose, "Log one line per API request to stderr")
@@ -267,6 +290,7 @@ int main(int argc, char** argv) {
     define_server_flags(app, flags);
     define_data_flags(app, flags);
     define_fault_flags(app, flags);
+    app.footer(bounds_text(flags.server.limits));
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -290,6 +314,7 @@ int main(int argc, char** argv) {
     sigaddset(&stop_signals, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
+    raise_open_file_limit(flags.server.limits.max_connections);
     const bool https = !flags.server.cert_file.empty();
     const std::string host = flags.server.host;
     EmulatorServer server(std::move(flags.server));

@@ -27,7 +27,6 @@ TEST_CASE("a dropped connection gets no response at all", "[server][faults]") {
 TEST_CASE("a hung request ends with the client's read timeout", "[server][faults]") {
     ServerOptions options = test_options();
     options.faults.hang_first = 1;
-    options.threads = 1;  // the next request can only be served once the hang gave up its thread
     RunningServer running(options);
     auto client = running.client();
     client.set_read_timeout(0, 300'000);

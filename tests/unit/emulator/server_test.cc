@@ -248,3 +248,34 @@ TEST_CASE("an unusable certificate is a Usage error", "[server][https]") {
     REQUIRE_FALSE(port);
     CHECK(port.error().kind == tidb_backups::ErrorKind::Usage);
 }
+
+TEST_CASE("stats answer valid JSON whatever bytes the parameters held", "[server][stats]") {
+    RunningServer running;
+    auto client = running.client();
+    // An Id and a Region that are not UTF-8, sent percent-encoded as any form value is.
+    auto params = list_params(std::string("c\xff\xfe\x80", 4), "3");
+    params[1].second = std::string("cn-\xc3", 4);
+    CHECK(post_json(client, signed_body(params))["RetCode"] == 0);
+
+    auto result = client.Get("/_emulator/stats");
+    REQUIRE(result);
+    CHECK(result->status == 200);
+    REQUIRE(nlohmann::json::accept(result->body));
+    auto stats = nlohmann::ordered_json::parse(result->body);
+    CHECK(stats["requests"] == 1);
+    CHECK(stats["recent"][0]["Id"] == "c\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+    CHECK(stats["recent"][0]["Region"] == "cn-\xEF\xBF\xBD");
+    // The server's own record keeps the bytes as sent.
+    CHECK(*running.server().stats().recent.at(0).id == std::string("c\xff\xfe\x80", 4));
+}
+
+TEST_CASE("an Action that is not UTF-8 is named back in a valid answer", "[server][stats]") {
+    RunningServer running;
+    auto client = running.client();
+    auto body = post_json(
+        client,
+        signed_body({{"Action", std::string("List\xff", 5)}, {"Region", "cn-zj"}, {"Id", "x"}}));
+    CHECK(body["RetCode"] == 161);
+    CHECK(body["Action"] == "List\xEF\xBF\xBDResponse");
+    CHECK(body["Message"] == "Action [List\xEF\xBF\xBD] not found");
+}
