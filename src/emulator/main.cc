@@ -27,6 +27,7 @@ namespace {
 
 using tidb_backups::emulator::EmulatorServer;
 using tidb_backups::emulator::FaultPlan;
+using tidb_backups::emulator::kMaxBackups;
 using tidb_backups::emulator::ServerOptions;
 
 constexpr const char* kProgram = "tidb-backups-emulator";
@@ -121,7 +122,7 @@ void define_data_flags(CLI::App& app, Flags& flags) {
     const std::string group = "Backups and responses";
     app.add_option("--backups", s.catalog.default_count, "Backups per cluster")
         ->type_name("N")
-        ->check(CLI::NonNegativeNumber)
+        ->check(CLI::Range(std::int64_t{0}, kMaxBackups))
         ->capture_default_str()
         ->group(group);
     app.add_option("--unknown-id", s.unknown_ids, "Answer cluster ID with RetCode 230 (repeatable)")
@@ -133,7 +134,7 @@ void define_data_flags(CLI::App& app, Flags& flags) {
         ->group(group);
     app.add_option("--now", flags.now, "Clock as epoch seconds (default: now, to the minute)")
         ->type_name("EPOCH")
-        ->check(CLI::NonNegativeNumber)
+        ->check(CLI::Range(std::int64_t{0}, tidb_backups::emulator::kMaxNow))
         ->group(group);
     app.add_option("--shape", flags.shape, "Page shape: data, object (one backup) or backupdata")
         ->check(CLI::IsMember({"data", "object", "backupdata"}))
@@ -149,7 +150,7 @@ void define_data_flags(CLI::App& app, Flags& flags) {
         ->group(group);
     app.add_option("--pad-bytes", s.pad_bytes, "Make every page this many bytes bigger")
         ->type_name("N")
-        ->check(CLI::NonNegativeNumber)
+        ->check(CLI::Range(std::int64_t{0}, tidb_backups::emulator::kMaxPadBytes))
         ->group(group);
     app.add_flag("--hostile-text", s.hostile_text,
                  "Put control characters (C0, C1, an OSC sequence, bidi controls) and bytes that "
@@ -174,9 +175,10 @@ void define_fault_flags(CLI::App& app, Flags& flags) {
             ->check(CLI::NonNegativeNumber)
             ->group(group);
     };
+    const std::int64_t max_latency = tidb_backups::emulator::kMaxLatency.count();
     app.add_option("--latency", flags.latency_ms, "Delay every API answer by MS milliseconds")
         ->type_name("MS")
-        ->check(CLI::NonNegativeNumber)
+        ->check(CLI::Range(std::int64_t{0}, max_latency))
         ->group(group);
     count("--drop-first", faults.drop_first, "Drop the connection of the first N requests");
     count("--hang-first", faults.hang_first, "Never answer the first N requests");
@@ -211,6 +213,7 @@ void define_fault_flags(CLI::App& app, Flags& flags) {
                              "After N answered requests, clusters gain --grow-by backups");
     count("--grow-by", faults.grow_by, "Backups gained after --grow-after")
         ->type_name("K")
+        ->check(CLI::Range(std::int64_t{0}, kMaxBackups))
         ->needs(grow_after)
         ->capture_default_str();
 }
@@ -235,8 +238,10 @@ std::string finish(CLI::App& app, Flags& flags) {
         }
         std::string_view number = std::string_view(entry).substr(eq + 1);
         auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), count);
-        if (ec != std::errc{} || end != number.data() + number.size() || count < 0) {
-            return fmt::format("--backups-for expects ID=N with N >= 0, got '{}'", entry);
+        if (ec != std::errc{} || end != number.data() + number.size() || count < 0 ||
+            count > kMaxBackups) {
+            return fmt::format("--backups-for expects ID=N with N from 0 to {}, got '{}'",
+                               kMaxBackups, entry);
         }
         s.catalog.counts[entry.substr(0, eq)] = count;
     }

@@ -33,6 +33,8 @@ enum class ResponseShape {
 inline constexpr std::int64_t kDefaultLimit = 20;  // Limit when a request has none
 inline constexpr std::int64_t kMaxLimit = 30;
 inline constexpr std::size_t kRecentRequests = 1000;  // kept for GET /_emulator/stats
+// --pad-bytes at most: a page is built whole in memory.
+inline constexpr std::int64_t kMaxPadBytes = std::int64_t{1} << 30;
 
 struct ServerOptions {
     std::string host = "127.0.0.1";  // loopback only
@@ -51,7 +53,8 @@ struct ServerOptions {
     std::optional<std::int64_t> total_count;  // report this TotalCount instead of the truth
     bool null_data = false;                   // "Data": null
     bool duplicate_ids = false;               // every backup twice in its page
-    std::int64_t pad_bytes = 0;  // a "Padding" string making each page this much bigger
+    std::int64_t pad_bytes = 0;  // a "Padding" string making each page this much bigger (at
+                                 // most kMaxPadBytes)
     // BackupType and BackupName with ESC, BEL, CR, C1 (escaped and raw), an OSC sequence, the
     // bidi controls U+202E and U+200F, and bytes that are not UTF-8.
     bool hostile_text = false;

@@ -279,3 +279,32 @@ TEST_CASE("an Action that is not UTF-8 is named back in a valid answer", "[serve
     CHECK(body["Action"] == "List\xEF\xBF\xBDResponse");
     CHECK(body["Message"] == "Action [List\xEF\xBF\xBD] not found");
 }
+
+TEST_CASE("an Offset near INT64_MAX is an empty page", "[server][bounds]") {
+    RunningServer running;
+    auto client = running.client();
+    for (std::string offset : {"9223372036854775807", "9223372036854775777"}) {
+        auto body = post_json(client, signed_body(list_params("x", "30", offset)));
+        CHECK(body["RetCode"] == 0);
+        CHECK(body["TotalCount"] == 8);
+        CHECK(data_of(body).empty());
+    }
+    auto beyond = post_json(client, signed_body(list_params("x", "30", "9223372036854775808")));
+    CHECK(beyond["RetCode"] == 230);
+}
+
+TEST_CASE("the most backups and the most growth are served at both ends of the list",
+          "[server][bounds]") {
+    ServerOptions options = test_options();
+    options.catalog.default_count = kMaxBackups;
+    options.faults.grow_after = 0;
+    options.faults.grow_by = kMaxBackups;
+    RunningServer running(options);
+    auto client = running.client();
+    for (std::string offset : {"0", "199999990"}) {
+        auto body = post_json(client, signed_body(list_params("x", "30", offset)));
+        CHECK(body["RetCode"] == 0);
+        CHECK(body["TotalCount"] == 200'000'000);
+        CHECK(data_of(body).size() == 10 + (offset == "0" ? 20 : 0));
+    }
+}
