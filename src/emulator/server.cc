@@ -17,6 +17,8 @@ namespace {
 constexpr std::string_view kApiAction = "ListTiDBClusterBackup";
 constexpr std::string_view kResponseAction = "ListTiDBClusterBackupResponse";
 constexpr std::string_view kStatsPath = "/_emulator/stats";
+// Below this much padding a delayed answer is made on arrival (see handle_api).
+constexpr std::int64_t kEagerPageBytes = std::int64_t{1} << 20;
 
 HttpServerOptions http_options(const ServerOptions& options) {
     HttpServerOptions http;
@@ -192,22 +194,41 @@ Answer EmulatorServer::handle_api(const HttpRequest& request, HttpConnection& co
     const Decision decision = faults_.next();
     record(connection, recorded);
 
-    // Decided once the latency has passed (on the server's thread, a timer rather than a
-    // sleep): growth counts the requests answered by then.
-    auto answer = [this, params = std::move(params), recorded = std::move(recorded), decision,
-                   method = request.method, path = std::string(request.path())] {
+    struct Decided {
+        Answer answer;
         std::string outcome;
-        Answer result = answer_api(params, decision, outcome);
+    };
+    auto decide = [this, params = std::move(params), decision] {
+        Decided decided;
+        decided.answer = answer_api(params, decision, decided.outcome);
+        return decided;
+    };
+    auto deliver = [this, recorded = std::move(recorded), decision, method = request.method,
+                    path = std::string(request.path())](Decided decided) {
+        if (decision.fault != Fault::Drop && decision.fault != Fault::Hang) {
+            faults_.answered();  // growth counts every answer but a drop or a hang
+        }
         auto shown = [](const std::optional<std::string>& value) { return value.value_or("-"); };
         log(fmt::format("#{} {} {} Id={} Limit={} Offset={} -> {}", decision.sequence, method, path,
                         shown(recorded.id), shown(recorded.limit), shown(recorded.offset),
-                        outcome));
-        return result;
+                        decided.outcome));
+        return std::move(decided.answer);
     };
-    if (options_.faults.latency > std::chrono::milliseconds::zero()) {
-        return Answer::later(options_.faults.latency, std::move(answer));
+    const std::chrono::milliseconds latency = options_.faults.latency;
+    if (latency == std::chrono::milliseconds::zero()) {
+        return deliver(decide());
     }
-    return answer();
+    // The latency is a timer of the server's loop, not a sleep. With growth, a page depends on
+    // the answers given before it, so it is made once its latency has passed. Without, nothing
+    // in it depends on the time: it is made now, as requests arrive one by one, so that a burst
+    // of timers ending together costs a burst of writes rather than of pages; unless pages are
+    // padded to a size that every waiting request would then hold.
+    const bool small_pages = options_.pad_bytes + options_.long_id < kEagerPageBytes;
+    if (options_.faults.grow_after || !small_pages) {
+        return Answer::later(latency, [decide, deliver] { return deliver(decide()); });
+    }
+    return Answer::later(
+        latency, [deliver, decided = decide()]() mutable { return deliver(std::move(decided)); });
 }
 
 Answer EmulatorServer::answer_api(const Params& params, const Decision& decision,
@@ -259,7 +280,6 @@ Answer EmulatorServer::answer_api(const Params& params, const Decision& decision
             answer = Answer::respond(std::move(response));
             break;
     }
-    faults_.answered();  // any answer but a drop or a hang
     return answer;
 }
 

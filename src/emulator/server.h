@@ -122,7 +122,7 @@ class EmulatorServer : private HttpHandler {
     // HttpHandler, on the server's thread: GET /_emulator/stats, or an API request.
     Answer handle(const HttpRequest& request, HttpConnection& connection) override;
     Answer handle_api(const HttpRequest& request, HttpConnection& connection);
-    // What API request number `decision.sequence` gets, once its latency has passed.
+    // What API request number `decision.sequence` gets; `outcome` says it for the log.
     Answer answer_api(const Params& params, const Decision& decision, std::string& outcome);
     HttpResponse handle_stats() const;
     void answer_page(const Params& params, HttpResponse& response, std::string& outcome);

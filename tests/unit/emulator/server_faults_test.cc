@@ -164,3 +164,23 @@ TEST_CASE("backups appear at the front after N answered requests", "[server][fau
     CHECK(page[2] == first["Data"][0]);  // what was first is now third
     CHECK(page[1]["BackupStartTime"] > first["Data"][0]["BackupStartTime"]);
 }
+
+TEST_CASE("with latency, growth counts the answers given before a page is made",
+          "[server][faults]") {
+    ServerOptions options = test_options();
+    options.faults.latency = 300ms;
+    options.faults.grow_after = 1;
+    options.faults.grow_by = 2;
+    RunningServer running(options);
+    auto first = std::async(std::launch::async, [&] {
+        auto client = running.client();
+        return post_json(client, signed_body(list_params("x", "3")));
+    });
+    // The second arrives while the first waits; it is answered after it, so it sees growth.
+    REQUIRE(eventually([&] { return running.server().stats().requests == 1; }));
+    auto client = running.client();
+    auto second = post_json(client, signed_body(list_params("x", "3")));
+    REQUIRE(first.wait_for(5s) == std::future_status::ready);
+    CHECK(first.get()["TotalCount"] == 8);
+    CHECK(second["TotalCount"] == 10);
+}
