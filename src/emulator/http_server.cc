@@ -142,6 +142,13 @@ class HttpServer::Loop {
     int port() const { return port_; }
 
   private:
+    // An answer to come once a timer ends.
+    struct Deferred {
+        std::uint64_t connection = 0;
+        std::function<Answer()> then;
+    };
+    using DeferredMap = std::multimap<Clock::time_point, Deferred>;
+
     struct Connection {
         std::uint64_t id = 0;
         int fd = -1;
@@ -150,6 +157,8 @@ class HttpServer::Loop {
         Phase phase = Phase::Idle;
         std::optional<Clock::time_point> deadline;
         std::optional<std::list<std::uint64_t>::iterator> idle_entry;
+        // Waiting for this timer (an answer to come later), not hung.
+        std::optional<DeferredMap::iterator> deferred;
         std::uint32_t events = 0;  // what epoll watches for
 
         std::string in;  // received (decrypted) and not yet used
@@ -159,7 +168,6 @@ class HttpServer::Loop {
         std::string body;
         bool keep_alive = true;     // of the request being answered
         bool head_request = false;  // HEAD: the answer goes without its body
-        bool deferred = false;      // Waiting for a timer, not hung
         bool peer_eof = false;      // the client sent its last byte
         bool write_shut = false;
         std::size_t discarded = 0;
@@ -169,11 +177,6 @@ class HttpServer::Loop {
         std::string wire;  // TLS: ciphertext to send
         std::size_t wire_sent = 0;
         AfterWrite after_write = AfterWrite::KeepAlive;
-    };
-
-    struct Deferred {
-        std::uint64_t connection = 0;
-        std::function<Answer()> then;
     };
 
     void accept_ready();
@@ -226,7 +229,7 @@ class HttpServer::Loop {
     std::unordered_map<std::uint64_t, std::unique_ptr<Connection>> connections_;
     std::list<std::uint64_t> idle_;  // idle connections, longest idle first
     std::set<std::pair<Clock::time_point, std::uint64_t>> deadlines_;
-    std::multimap<Clock::time_point, Deferred> deferred_;
+    DeferredMap deferred_;
 };
 
 Expected<int> HttpServer::Loop::bind() {
@@ -405,6 +408,9 @@ void HttpServer::Loop::resume_accepting() {
 void HttpServer::Loop::destroy(Connection& c, bool reset) {
     leave_idle(c);
     set_deadline(c, std::nullopt);
+    if (c.deferred) {
+        deferred_.erase(*c.deferred);  // nobody is left to answer
+    }
     if (reset) {
         sockets::close_with_reset(c.fd);
     } else {
@@ -634,7 +640,6 @@ bool HttpServer::Loop::apply(Connection& c, Answer answer) {
             return false;
         case Answer::Kind::Hang:
             c.phase = Phase::Waiting;
-            c.deferred = false;
             return true;
         case Answer::Kind::HeadOnly:
             queue_response(c, answer.response, Delivery::HeadOnly);
@@ -644,9 +649,9 @@ bool HttpServer::Loop::apply(Connection& c, Answer answer) {
             return true;
         case Answer::Kind::Later: {
             c.phase = Phase::Waiting;
-            c.deferred = true;
             auto delay = std::clamp<std::chrono::milliseconds>(answer.delay, 0ms, kLongestDelay);
-            deferred_.emplace(Clock::now() + delay, Deferred{c.id, std::move(answer.then)});
+            c.deferred =
+                deferred_.emplace(Clock::now() + delay, Deferred{c.id, std::move(answer.then)});
             return true;
         }
     }
@@ -820,15 +825,10 @@ bool HttpServer::Loop::settle_eof(Connection& c) {
         case Phase::Handshake:
         case Phase::Idle:
         case Phase::Reading:  // an incomplete request that will never be completed
+        case Phase::Waiting:  // the client gave up waiting (as nginx takes it, a 499)
         case Phase::Stalled:
             destroy(c, false);
             return false;
-        case Phase::Waiting:
-            if (!c.deferred) {  // a hang ends when the client leaves
-                destroy(c, false);
-                return false;
-            }
-            return true;
         case Phase::Writing:
         case Phase::Closing:
             return true;
@@ -911,17 +911,14 @@ void HttpServer::Loop::fire_timers() {
     while (!deferred_.empty() && deferred_.begin()->first <= now && !stopping_.load()) {
         Deferred deferred = std::move(deferred_.begin()->second);
         deferred_.erase(deferred_.begin());
-        // The handler decides even if the client has left: it counts what it answered.
-        Answer answer = call_handler(deferred.then);
+        // A connection that goes takes its timer with it: this one is still there, waiting.
         auto found = connections_.find(deferred.connection);
         if (found == connections_.end()) {
             continue;
         }
         Connection& c = *found->second;
-        if (c.phase != Phase::Waiting || !c.deferred) {
-            continue;
-        }
-        c.deferred = false;
+        c.deferred.reset();
+        Answer answer = call_handler(deferred.then);
         if (apply(c, std::move(answer))) {
             step(c);
         }

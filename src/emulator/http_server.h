@@ -92,8 +92,9 @@ struct Answer {
     static Answer hang();
     static Answer head_only(HttpResponse response);
     static Answer half_body(HttpResponse response);
-    // `then` runs on the server's thread after `delay`, unless the server stopped first; what
-    // it returns goes to the client if the client is still there.
+    // `then` runs on the server's thread after `delay` and what it returns goes to the client;
+    // unless the client leaves first (closes or resets its connection: the timer goes with it)
+    // or the server stops.
     static Answer later(std::chrono::milliseconds delay, std::function<Answer()> then);
 
     Kind kind = Kind::Respond;

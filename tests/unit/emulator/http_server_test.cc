@@ -53,8 +53,15 @@ class ScriptedHandler : public HttpHandler {
         if (path == "/half") {
             return Answer::half_body(text("0123456789"));
         }
-        if (path == "/later") {
-            return Answer::later(300ms, [] { return Answer::respond(text("later")); });
+        if (path == "/later") {  // after 300 ms, or ?ms=N
+            std::string_view query = request.query();
+            auto delay = query.rfind("ms=", 0) == 0
+                             ? std::chrono::milliseconds(std::stoi(std::string(query.substr(3))))
+                             : 300ms;
+            return Answer::later(delay, [this] {
+                ++later_ran;
+                return Answer::respond(text("later"));
+            });
         }
         if (path == "/throw") {
             throw std::runtime_error("the handler failed");
@@ -66,6 +73,7 @@ class ScriptedHandler : public HttpHandler {
     }
 
     std::atomic<int> handled{0};
+    std::atomic<int> later_ran{0};  // delayed answers made
 };
 
 // Short bounds, so that tests of them take a moment.
@@ -420,6 +428,21 @@ TEST_CASE("a delayed answer holds up no other connection", "[http_server]") {
     CHECK(Clock::now() - started < 250ms);
     CHECK(read_answers(waiting, 1).find("later") != std::string::npos);
     CHECK(Clock::now() - started >= 300ms);
+}
+
+TEST_CASE("a client that leaves while its answer is delayed takes the timer with it",
+          "[http_server]") {
+    RunningHttp running;
+    {
+        RawClient leaving(running.port());
+        REQUIRE(leaving.send(get_request("/later?ms=1000")));
+        REQUIRE(eventually([&] { return running.handler().handled == 1; }));
+    }  // closed
+    // Timers end in order: by the time this later one has answered, the first would have.
+    RawClient staying(running.port());
+    REQUIRE(staying.send(get_request("/later?ms=1001")));
+    CHECK(read_answers(staying, 1).find("later") != std::string::npos);
+    CHECK(running.handler().later_ran == 1);
 }
 
 TEST_CASE("broken answers as a client sees them", "[http_server]") {
