@@ -14,7 +14,7 @@ namespace tidb_backups::emulator {
 
 namespace {
 
-constexpr std::size_t kReadChunk = 16 * 1024;
+constexpr std::size_t kReadChunk = std::size_t{16} * 1024;
 
 }  // namespace
 
