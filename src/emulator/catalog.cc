@@ -45,19 +45,29 @@ std::string name_of(bool manual, std::int64_t start) {
     return fmt::format("{}-{:%Y%m%d-%H%M}", manual ? "manual" : "auto", utc);
 }
 
+// Growth as the catalog takes it: 0..kMaxBackups.
+std::int64_t bounded_growth(std::int64_t grown) {
+    return std::clamp<std::int64_t>(grown, 0, kMaxBackups);
+}
+
 }  // namespace
 
-Catalog::Catalog(CatalogOptions options) : options_(std::move(options)) {}
+Catalog::Catalog(CatalogOptions options) : options_(std::move(options)) {
+    options_.now = std::clamp<std::int64_t>(options_.now, 0, kMaxNow);
+}
 
 std::int64_t Catalog::count(std::string_view cluster_id) const {
     auto found = options_.counts.find(cluster_id);
-    return std::max<std::int64_t>(
-        0, found != options_.counts.end() ? found->second : options_.default_count);
+    return std::clamp<std::int64_t>(
+        found != options_.counts.end() ? found->second : options_.default_count, 0, kMaxBackups);
 }
 
 BackupObject Catalog::backup(std::string_view cluster_id, std::int64_t serial,
                              std::int64_t grown) const {
+    grown = bounded_growth(grown);
     const std::int64_t regular = count(cluster_id);
+    // A serial out of range is taken as the nearest there is (or as the first grown one).
+    serial = std::clamp<std::int64_t>(serial, 0, regular + std::max<std::int64_t>(grown, 1) - 1);
     const std::int64_t newest_start = options_.now - kNewestAge;
     const BackupDigest digest = digest_of(cluster_id, serial);
     const bool is_grown = serial >= regular;
@@ -101,7 +111,7 @@ BackupObject Catalog::backup(std::string_view cluster_id, std::int64_t serial,
 
 std::vector<BackupObject> Catalog::page(std::string_view cluster_id, std::int64_t offset,
                                         std::int64_t limit, std::int64_t grown) const {
-    grown = std::max<std::int64_t>(grown, 0);
+    grown = bounded_growth(grown);
     const std::int64_t total = count(cluster_id) + grown;
     const std::int64_t first = std::clamp<std::int64_t>(offset, 0, total);
     const std::int64_t last = first + std::clamp<std::int64_t>(limit, 0, total - first);
@@ -115,7 +125,7 @@ std::vector<BackupObject> Catalog::page(std::string_view cluster_id, std::int64_
 }
 
 std::vector<BackupObject> Catalog::backups(std::string_view cluster_id, std::int64_t grown) const {
-    return page(cluster_id, 0, count(cluster_id) + std::max<std::int64_t>(grown, 0), grown);
+    return page(cluster_id, 0, count(cluster_id) + bounded_growth(grown), grown);
 }
 
 }  // namespace tidb_backups::emulator

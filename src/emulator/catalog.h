@@ -13,11 +13,18 @@
 
 namespace tidb_backups::emulator {
 
+// Backups of one cluster at most (--backups, --backups-for), and backups grown at most
+// (--grow-by): one a day, so the oldest starts some 270,000 years before `now`, and every
+// count, serial and time below stays far inside 64 bits. Larger counts are taken as this.
+inline constexpr std::int64_t kMaxBackups = 100'000'000;
+// The latest clock (--now): 9999-12-31T23:59:59Z, the last second a four-digit year can write.
+inline constexpr std::int64_t kMaxNow = 253'402'300'799;
+
 struct CatalogOptions {
     std::int64_t default_count = 8;  // backups of a cluster without an override (--backups)
     // Backups of one cluster, by Id (--backups-for ID=N); 0 is allowed.
     std::map<std::string, std::int64_t, std::less<>> counts;
-    std::int64_t now = 0;  // the emulator's clock, epoch seconds (--now)
+    std::int64_t now = 0;  // the emulator's clock, epoch seconds (--now), 0..kMaxNow
 };
 
 // Backups are numbered by serial: 0 is the oldest, count-1 the newest. Backups added while the
@@ -39,7 +46,7 @@ class Catalog {
     // How long before `now` the newest (non-grown) backup starts.
     static constexpr std::int64_t kNewestAge = std::int64_t{3} * 3600;
 
-    // Backups of `cluster_id` before any growth.
+    // Backups of `cluster_id` before any growth (0..kMaxBackups).
     std::int64_t count(std::string_view cluster_id) const;
 
     // Every backup of `cluster_id`, newest first, with `grown` newer backups at the front (they
@@ -48,11 +55,13 @@ class Catalog {
     std::vector<BackupObject> backups(std::string_view cluster_id, std::int64_t grown = 0) const;
 
     // The slice [offset, offset + limit) of backups(cluster_id, grown), computed without
-    // building the whole list (benchmarks use large counts).
+    // building the whole list (benchmarks use large counts); any offset and limit, even near
+    // INT64_MAX, give the part of the list they cover.
     std::vector<BackupObject> page(std::string_view cluster_id, std::int64_t offset,
                                    std::int64_t limit, std::int64_t grown = 0) const;
 
     // One backup by serial; serials >= count(cluster_id) are grown backups (of `grown` in all).
+    // A serial out of range is taken as the nearest in range.
     BackupObject backup(std::string_view cluster_id, std::int64_t serial,
                         std::int64_t grown = 0) const;
 

@@ -10,10 +10,14 @@
 
 namespace tidb_backups::emulator {
 
+// --latency at most: a day. A hang is --hang's job; no deadline can overflow the clock.
+inline constexpr std::chrono::milliseconds kMaxLatency{86'400'000};
+
 // Every "first N" counts API requests (not the stats endpoint) from 0 in arrival order, each
 // window on its own: --drop-first 1 --fail-first 2 drops request 0 and fails request 1.
 struct FaultPlan {
-    std::chrono::milliseconds latency{0};  // before every API answer, whatever it is
+    std::chrono::milliseconds latency{0};  // before every API answer, whatever it is; a timer of
+                                           // the server's loop, up to kMaxLatency
 
     std::int64_t drop_first = 0;      // close the connection without a response
     std::int64_t hang_first = 0;      // never answer (until the client leaves or the server stops)

@@ -2,6 +2,7 @@
 // stdout (tests read it), serves until SIGINT or SIGTERM, and exits 0.
 #include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <charconv>
@@ -26,6 +27,7 @@ namespace {
 
 using tidb_backups::emulator::EmulatorServer;
 using tidb_backups::emulator::FaultPlan;
+using tidb_backups::emulator::kMaxBackups;
 using tidb_backups::emulator::ServerOptions;
 
 constexpr const char* kProgram = "tidb-backups-emulator";
@@ -52,6 +54,33 @@ std::string version_text() {
     std::string_view describe = tidb_backups::kGitDescribe;
     return describe.empty() ? fmt::format("{} {}", kProgram, tidb_backups::kVersion)
                             : fmt::format("{} {} ({})", kProgram, tidb_backups::kVersion, describe);
+}
+
+// The bounds of the server (http_server.h), for --help.
+std::string bounds_text(const tidb_backups::emulator::HttpLimits& limits) {
+    return fmt::format(
+        "Bounds on every client (beyond one, its connection is closed):\n"
+        "  a request head of {} KiB (answered 431) and a body of {} KiB (413);\n"
+        "  {} s from a request's first byte to its last, and for a TLS handshake (408);\n"
+        "  {} s idle between requests, or without taking any of an answer;\n"
+        "  {} open connections (fewer if the descriptor limit, raised to its hard limit, is\n"
+        "  lower): the longest idle one is closed for a new one, or the new one if none is idle.",
+        limits.max_head_bytes / 1024, limits.max_body_bytes / 1024,
+        limits.request_timeout.count() / 1000, limits.idle_timeout.count() / 1000,
+        limits.max_connections);
+}
+
+// Enough descriptors for every connection the server allows: a soft limit of 1024 is common.
+void raise_open_file_limit(std::size_t connections) {
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0) {
+        return;
+    }
+    const rlim_t wanted = std::min<rlim_t>(limit.rlim_max, connections + 128);
+    if (limit.rlim_cur < wanted) {
+        limit.rlim_cur = wanted;
+        setrlimit(RLIMIT_NOFILE, &limit);
+    }
 }
 
 int usage_error(std::string_view message) {
@@ -86,11 +115,6 @@ void define_server_flags(CLI::App& app, Flags& flags) {
         ->capture_default_str()
         ->group(group);
     app.add_option("--private-key", s.private_key, "The private key signatures are checked with")
-        ->capture_default_str()
-        ->group(group);
-    app.add_option("--threads", s.threads, "Connections served at once")
-        ->type_name("N")
-        ->check(CLI::Range(1, 1024))
         ->capture_default_str()
         ->group(group);
     app.add_flag("-v,--verbose", flags.verbose, "Log one line per API request to stderr")
@@ -140,7 +164,7 @@ void define_data_flags(CLI::App& app, Flags& flags) {
     const std::string group = "Backups and responses";
     app.add_option("--backups", s.catalog.default_count, "Backups per cluster")
         ->type_name("N")
-        ->check(CLI::NonNegativeNumber)
+        ->check(CLI::Range(std::int64_t{0}, kMaxBackups))
         ->capture_default_str()
         ->group(group);
     app.add_option("--unknown-id", s.unknown_ids, "Answer cluster ID with RetCode 230 (repeatable)")
@@ -152,7 +176,7 @@ void define_data_flags(CLI::App& app, Flags& flags) {
         ->group(group);
     app.add_option("--now", flags.now, "Clock as epoch seconds (default: now, to the minute)")
         ->type_name("EPOCH")
-        ->check(CLI::NonNegativeNumber)
+        ->check(CLI::Range(std::int64_t{0}, tidb_backups::emulator::kMaxNow))
         ->group(group);
     app.add_option("--shape", flags.shape, "Page shape: data, object (one backup) or backupdata")
         ->check(CLI::IsMember({"data", "object", "backupdata"}))
@@ -168,7 +192,7 @@ void define_data_flags(CLI::App& app, Flags& flags) {
         ->group(group);
     app.add_option("--pad-bytes", s.pad_bytes, "Make every page this many bytes bigger")
         ->type_name("N")
-        ->check(CLI::NonNegativeNumber)
+        ->check(CLI::Range(std::int64_t{0}, tidb_backups::emulator::kMaxPadBytes))
         ->group(group);
     app.add_flag("--hostile-text", s.hostile_text,
                  "Put control characters (C0, C1, an OSC sequence, bidi controls) and bytes that "
@@ -194,9 +218,10 @@ void define_fault_flags(CLI::App& app, Flags& flags) {
             ->check(CLI::NonNegativeNumber)
             ->group(group);
     };
+    const std::int64_t max_latency = tidb_backups::emulator::kMaxLatency.count();
     app.add_option("--latency", flags.latency_ms, "Delay every API answer by MS milliseconds")
         ->type_name("MS")
-        ->check(CLI::NonNegativeNumber)
+        ->check(CLI::Range(std::int64_t{0}, max_latency))
         ->group(group);
     count("--drop-first", faults.drop_first, "Drop the connection of the first N requests");
     count("--hang-first", faults.hang_first, "Never answer the first N requests");
@@ -231,6 +256,7 @@ void define_fault_flags(CLI::App& app, Flags& flags) {
                              "After N answered requests, clusters gain --grow-by backups");
     count("--grow-by", faults.grow_by, "Backups gained after --grow-after")
         ->type_name("K")
+        ->check(CLI::Range(std::int64_t{0}, kMaxBackups))
         ->needs(grow_after)
         ->capture_default_str();
 }
@@ -255,8 +281,10 @@ std::string finish(CLI::App& app, Flags& flags) {
         }
         std::string_view number = std::string_view(entry).substr(eq + 1);
         auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), count);
-        if (ec != std::errc{} || end != number.data() + number.size() || count < 0) {
-            return fmt::format("--backups-for expects ID=N with N >= 0, got '{}'", entry);
+        if (ec != std::errc{} || end != number.data() + number.size() || count < 0 ||
+            count > kMaxBackups) {
+            return fmt::format("--backups-for expects ID=N with N from 0 to {}, got '{}'",
+                               kMaxBackups, entry);
         }
         s.catalog.counts[entry.substr(0, eq)] = count;
     }
@@ -333,6 +361,7 @@ int main(int argc, char** argv) {
     define_server_flags(app, flags);
     define_data_flags(app, flags);
     define_fault_flags(app, flags);
+    app.footer(bounds_text(flags.server.limits));
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -356,6 +385,7 @@ int main(int argc, char** argv) {
     sigaddset(&stop_signals, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
+    raise_open_file_limit(flags.server.limits.max_connections);
     const bool https = !flags.server.cert_file.empty();
     const std::string host = flags.server.host;
     EmulatorServer server(std::move(flags.server));

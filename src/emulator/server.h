@@ -1,12 +1,11 @@
-// The emulator's HTTP(S) server: ListTiDBClusterBackup answered from a Catalog, signatures
-// verified as the real API does, faults injected per request, counters for tests to assert on.
+// The emulator's API over its HTTP server (http_server.h): ListTiDBClusterBackup answered from
+// a Catalog, signatures verified as the real API does, faults injected per request, counters
+// for tests to assert on.
 #pragma once
 
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <functional>
-#include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -17,15 +16,11 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "core/form.h"
 #include "emulator/catalog.h"
 #include "emulator/faults.h"
 #include "emulator/hostile.h"
-
-namespace httplib {
-class Server;
-struct Request;
-struct Response;
-}  // namespace httplib
+#include "emulator/http_server.h"
 
 namespace tidb_backups::emulator {
 
@@ -39,6 +34,8 @@ enum class ResponseShape {
 inline constexpr std::int64_t kDefaultLimit = 20;  // Limit when a request has none
 inline constexpr std::int64_t kMaxLimit = 30;
 inline constexpr std::size_t kRecentRequests = 1000;  // kept for GET /_emulator/stats
+// --pad-bytes at most: a page is built whole in memory.
+inline constexpr std::int64_t kMaxPadBytes = std::int64_t{1} << 30;
 
 struct ServerOptions {
     std::string host = "127.0.0.1";  // loopback only
@@ -57,7 +54,8 @@ struct ServerOptions {
     std::optional<std::int64_t> total_count;  // report this TotalCount instead of the truth
     bool null_data = false;                   // "Data": null
     bool duplicate_ids = false;               // every backup twice in its page
-    std::int64_t pad_bytes = 0;  // a "Padding" string making each page this much bigger
+    std::int64_t pad_bytes = 0;  // a "Padding" string making each page this much bigger (at
+                                 // most kMaxPadBytes)
     // BackupType and BackupName with ESC, BEL, CR, C1 (escaped and raw), an OSC sequence, the
     // bidi controls U+202E and U+200F, and bytes that are not UTF-8.
     bool hostile_text = false;
@@ -67,8 +65,8 @@ struct ServerOptions {
     HostileOptions hostile;  // pages capped, Offset ignored, deep nesting, odd numbers...
     std::string cert_file;   // PEM; with key_file, serve HTTPS
     std::string key_file;
-    int threads = 64;  // connections served at once (a hung request holds one)
-    // Receives one line per API request (-v); empty: silent. Called from several threads.
+    HttpLimits limits;  // what one client may send, and how slowly (http_server.h)
+    // Receives one line per API request (-v); empty: silent. Called from the server's thread.
     std::function<void(std::string_view line)> log;
 };
 
@@ -82,20 +80,23 @@ struct RecordedRequest {
 
 struct ServerStats {
     std::int64_t requests = 0;            // API requests (the stats endpoint is not counted)
-    std::int64_t connections = 0;         // distinct client (address, port) pairs among them
+    std::int64_t connections = 0;         // connections that carried them
     std::int64_t signature_failures = 0;  // answered with RetCode 171
     std::vector<RecordedRequest> recent;  // the last kRecentRequests, oldest first
 
     // {"requests":N,"connections":M,"signature_failures":K,"recent":[{"Id":..,"Limit":..,
     // "Offset":..,"Region":..}]}: Limit and Offset as numbers when they are integers, absent
-    // parameters as null.
+    // parameters as null. Values are the bytes sent: dump() them with the replace error handler
+    // (or use to_text()), since a client may send bytes that are not UTF-8.
     nlohmann::ordered_json to_json() const;
+    // to_json() as text, every byte that is not UTF-8 replaced by U+FFFD.
+    std::string to_text() const;
 };
 
-class EmulatorServer {
+class EmulatorServer : private HttpHandler {
   public:
     explicit EmulatorServer(ServerOptions options);
-    ~EmulatorServer();
+    ~EmulatorServer() override;
     EmulatorServer(const EmulatorServer&) = delete;
     EmulatorServer& operator=(const EmulatorServer&) = delete;
 
@@ -105,50 +106,43 @@ class EmulatorServer {
     // Ignores SIGPIPE process-wide: a client that vanishes must not kill the server.
     Expected<int> bind();
 
-    // Serves until stop(); true then, and at once if stop() came first. False when serving
-    // failed (the listening socket broke).
+    // Serves on the calling thread until stop(); true then, and at once if stop() came first.
+    // False when serving failed (the listening socket broke).
     bool run();
 
-    // Thread-safe and prompt: closes the listening socket and every open connection; requests
-    // still hanging or delayed are dropped unanswered. run() then returns. Join the thread of
+    // Thread-safe and prompt: run() closes the listening socket and every open connection and
+    // returns; requests still hanging or delayed are dropped unanswered. Join the thread of
     // run() before destroying the server.
     void stop();
 
-    bool is_https() const { return !options_.cert_file.empty(); }
+    bool is_https() const { return http_.is_https(); }
     int port() const { return port_; }
     ServerStats stats() const;
     const Catalog& catalog() const { return catalog_; }
 
   private:
-    void handle_api(const httplib::Request& request, httplib::Response& response);
-    void handle_stats(httplib::Response& response) const;
-    void answer_page(const std::vector<std::pair<std::string, std::string>>& params,
-                     httplib::Response& response, std::string& outcome);
-    void record(const httplib::Request& request, const RecordedRequest& params);
-    // Waits until `deadline` or stop(); false when stopped.
-    bool wait_unless_stopped(std::chrono::steady_clock::time_point deadline);
-    void hang(const httplib::Request& request);
-    void send_json(httplib::Response& response, nlohmann::ordered_json body) const;
+    // HttpHandler, on the server's thread: GET /_emulator/stats, or an API request.
+    Answer handle(const HttpRequest& request, HttpConnection& connection) override;
+    Answer handle_api(const HttpRequest& request, HttpConnection& connection);
+    // What API request number `decision.sequence` gets; `outcome` says it for the log.
+    Answer answer_api(const Params& params, const Decision& decision, std::string& outcome);
+    HttpResponse handle_stats() const;
+    void answer_page(const Params& params, HttpResponse& response, std::string& outcome);
+    void record(HttpConnection& connection, const RecordedRequest& params);
+    void send_json(HttpResponse& response, nlohmann::ordered_json body) const;
     void log(std::string_view line) const;
 
     ServerOptions options_;
     Catalog catalog_;
     FaultInjector faults_;
-    std::unique_ptr<httplib::Server> http_;
-    int listen_socket_ = -1;  // seen through the socket-options hook, to raise the backlog
+    HttpServer http_;
     int port_ = 0;
 
     mutable std::mutex stats_mutex_;
     std::int64_t requests_ = 0;
     std::int64_t signature_failures_ = 0;
-    std::set<std::string> connections_;
+    std::int64_t connections_ = 0;
     std::deque<RecordedRequest> recent_;
-
-    std::mutex state_mutex_;
-    std::condition_variable stopped_;
-    bool stopping_ = false;
-    bool running_ = false;
-    mutable std::mutex log_mutex_;
 };
 
 // "data", "object" or "backupdata"; nullopt for anything else.

@@ -112,6 +112,7 @@ class EmulatorProcess {
     EmulatorProcess& operator=(const EmulatorProcess&) = delete;
 
     int port() const { return port_; }
+    pid_t pid() const { return pid_; }
     bool tls() const { return tls_; }
     // "http://127.0.0.1:PORT"; https when serving TLS, the --host given if any.
     std::string url() const;

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <limits>
 #include <set>
 #include <string>
 #include <vector>
@@ -166,4 +167,41 @@ TEST_CASE("a backup still running has no end time", "[catalog]") {
         }
     }
     CHECK(saw_running);
+}
+
+TEST_CASE("the oldest of the most backups a cluster may have is served, far in the past",
+          "[catalog][bounds]") {
+    constexpr std::int64_t kDay = 24 * 3600;
+    Catalog catalog(options(tidb_backups::emulator::kMaxBackups));
+    CHECK(catalog.count("x") == 100'000'000);
+    auto oldest = catalog.page("x", 100'000'000 - 1, 30);
+    REQUIRE(oldest.size() == 1);
+    // One a day, the newest three hours before now, the others up to 40 minutes early.
+    const std::int64_t on_time = kNow - 3 * 3600 - (100'000'000 - 1) * kDay;
+    CHECK(start_of(oldest[0]) <= on_time);
+    CHECK(start_of(oldest[0]) >= on_time - 40 * 60);
+    CHECK(oldest[0]["BackupName"].get<std::string>().find("auto-") == 0);
+}
+
+TEST_CASE("counts, growth, offsets and clocks beyond the bounds overflow nothing",
+          "[catalog][bounds]") {
+    constexpr std::int64_t kHuge = std::numeric_limits<std::int64_t>::max();
+    CatalogOptions huge = options(kHuge);
+    huge.counts["negative"] = std::numeric_limits<std::int64_t>::min();
+    huge.now = kHuge;
+    Catalog catalog(huge);
+    CHECK(catalog.count("x") == tidb_backups::emulator::kMaxBackups);
+    CHECK(catalog.count("negative") == 0);
+    CHECK(catalog.now() == tidb_backups::emulator::kMaxNow);
+
+    auto newest = catalog.page("x", 0, 2, kHuge);
+    REQUIRE(newest.size() == 2);
+    CHECK(start_of(newest[0]) <= tidb_backups::emulator::kMaxNow);
+    CHECK(start_of(newest[0]) >= start_of(newest[1]));
+    CHECK(catalog.page("x", kHuge, kHuge, kHuge).empty());
+    CHECK(catalog.page("x", kHuge - 1, kHuge).empty());
+    CHECK(catalog.page("negative", std::numeric_limits<std::int64_t>::min(), kHuge).empty());
+    CHECK(catalog.backup("x", kHuge, kHuge) == newest[0]);
+    CHECK(catalog.backup("x", std::numeric_limits<std::int64_t>::min()) ==
+          catalog.page("x", tidb_backups::emulator::kMaxBackups - 1, 1).at(0));
 }

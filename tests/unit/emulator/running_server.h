@@ -27,7 +27,6 @@ inline ServerOptions test_options() {
     options.host = "127.0.0.1";
     options.port = 0;
     options.catalog.now = kNow;
-    options.threads = 8;
     return options;
 }
 

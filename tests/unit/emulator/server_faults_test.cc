@@ -27,7 +27,6 @@ TEST_CASE("a dropped connection gets no response at all", "[server][faults]") {
 TEST_CASE("a hung request ends with the client's read timeout", "[server][faults]") {
     ServerOptions options = test_options();
     options.faults.hang_first = 1;
-    options.threads = 1;  // the next request can only be served once the hang gave up its thread
     RunningServer running(options);
     auto client = running.client();
     client.set_read_timeout(0, 300'000);
@@ -164,4 +163,24 @@ TEST_CASE("backups appear at the front after N answered requests", "[server][fau
     CHECK(page == catalog.page("x", 0, 3, 2));
     CHECK(page[2] == first["Data"][0]);  // what was first is now third
     CHECK(page[1]["BackupStartTime"] > first["Data"][0]["BackupStartTime"]);
+}
+
+TEST_CASE("with latency, growth counts the answers given before a page is made",
+          "[server][faults]") {
+    ServerOptions options = test_options();
+    options.faults.latency = 300ms;
+    options.faults.grow_after = 1;
+    options.faults.grow_by = 2;
+    RunningServer running(options);
+    auto first = std::async(std::launch::async, [&] {
+        auto client = running.client();
+        return post_json(client, signed_body(list_params("x", "3")));
+    });
+    // The second arrives while the first waits; it is answered after it, so it sees growth.
+    REQUIRE(eventually([&] { return running.server().stats().requests == 1; }));
+    auto client = running.client();
+    auto second = post_json(client, signed_body(list_params("x", "3")));
+    REQUIRE(first.wait_for(5s) == std::future_status::ready);
+    CHECK(first.get()["TotalCount"] == 8);
+    CHECK(second["TotalCount"] == 10);
 }

@@ -248,3 +248,63 @@ TEST_CASE("an unusable certificate is a Usage error", "[server][https]") {
     REQUIRE_FALSE(port);
     CHECK(port.error().kind == tidb_backups::ErrorKind::Usage);
 }
+
+TEST_CASE("stats answer valid JSON whatever bytes the parameters held", "[server][stats]") {
+    RunningServer running;
+    auto client = running.client();
+    // An Id and a Region that are not UTF-8, sent percent-encoded as any form value is.
+    auto params = list_params(std::string("c\xff\xfe\x80", 4), "3");
+    params[1].second = std::string("cn-\xc3", 4);
+    CHECK(post_json(client, signed_body(params))["RetCode"] == 0);
+
+    auto result = client.Get("/_emulator/stats");
+    REQUIRE(result);
+    CHECK(result->status == 200);
+    REQUIRE(nlohmann::json::accept(result->body));
+    auto stats = nlohmann::ordered_json::parse(result->body);
+    CHECK(stats["requests"] == 1);
+    CHECK(stats["recent"][0]["Id"] == "c\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+    CHECK(stats["recent"][0]["Region"] == "cn-\xEF\xBF\xBD");
+    // The server's own record keeps the bytes as sent.
+    CHECK(*running.server().stats().recent.at(0).id == std::string("c\xff\xfe\x80", 4));
+}
+
+TEST_CASE("an Action that is not UTF-8 is named back in a valid answer", "[server][stats]") {
+    RunningServer running;
+    auto client = running.client();
+    auto body = post_json(
+        client,
+        signed_body({{"Action", std::string("List\xff", 5)}, {"Region", "cn-zj"}, {"Id", "x"}}));
+    CHECK(body["RetCode"] == 161);
+    CHECK(body["Action"] == "List\xEF\xBF\xBDResponse");
+    CHECK(body["Message"] == "Action [List\xEF\xBF\xBD] not found");
+}
+
+TEST_CASE("an Offset near INT64_MAX is an empty page", "[server][bounds]") {
+    RunningServer running;
+    auto client = running.client();
+    for (std::string offset : {"9223372036854775807", "9223372036854775777"}) {
+        auto body = post_json(client, signed_body(list_params("x", "30", offset)));
+        CHECK(body["RetCode"] == 0);
+        CHECK(body["TotalCount"] == 8);
+        CHECK(data_of(body).empty());
+    }
+    auto beyond = post_json(client, signed_body(list_params("x", "30", "9223372036854775808")));
+    CHECK(beyond["RetCode"] == 230);
+}
+
+TEST_CASE("the most backups and the most growth are served at both ends of the list",
+          "[server][bounds]") {
+    ServerOptions options = test_options();
+    options.catalog.default_count = kMaxBackups;
+    options.faults.grow_after = 0;
+    options.faults.grow_by = kMaxBackups;
+    RunningServer running(options);
+    auto client = running.client();
+    for (std::string offset : {"0", "199999990"}) {
+        auto body = post_json(client, signed_body(list_params("x", "30", offset)));
+        CHECK(body["RetCode"] == 0);
+        CHECK(body["TotalCount"] == 200'000'000);
+        CHECK(data_of(body).size() == 10 + (offset == "0" ? 20 : 0));
+    }
+}
