@@ -7,6 +7,7 @@
 
 #include "cli_help.h"
 #include "completion_shells.h"
+#include "support/skip.h"
 
 using namespace tidb_backups;
 using namespace tidb_backups::e2e;
@@ -123,8 +124,7 @@ TEST_CASE("option completion without a shell, or with an unknown one, is a usage
 
 TEST_CASE("bash completes commands, flags, their values and profiles", "[e2e][completion]") {
     if (!have_shell("bash")) {
-        WARN("skipped: bash is not installed (apt-get install bash)");
-        return;
+        TIDB_SKIP("bash is not installed (apt-get install bash)");
     }
     Profiles profiles;
     ShellRun& run = profiles.run;
@@ -170,8 +170,7 @@ TEST_CASE("bash completes commands, flags, their values and profiles", "[e2e][co
 
 TEST_CASE("zsh completes commands, flags, their values and profiles", "[e2e][completion]") {
     if (!have_shell("zsh")) {
-        WARN("skipped: zsh is not installed (apt-get install zsh)");
-        return;
+        TIDB_SKIP("zsh is not installed (apt-get install zsh)");
     }
     Profiles profiles;
     ShellRun& run = profiles.run;
@@ -199,8 +198,7 @@ TEST_CASE("zsh completes commands, flags, their values and profiles", "[e2e][com
 
 TEST_CASE("fish completes commands, flags, their values and profiles", "[e2e][completion]") {
     if (!have_shell("fish")) {
-        WARN("skipped: fish is not installed (apt-get install fish)");
-        return;
+        TIDB_SKIP("fish is not installed (apt-get install fish)");
     }
     Profiles profiles;
     ShellRun& run = profiles.run;

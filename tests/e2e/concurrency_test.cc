@@ -2,7 +2,12 @@
 // worker), output in API order and in the order the ids were given, failures in their place.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <atomic>
+#include <regex>
+
 #include "e2e.h"
+#include "support/scripted_server.h"
 #include "support/tls_cert.h"
 
 using namespace tidb_backups;
@@ -18,7 +23,117 @@ std::string ids_file_text(int count) {
     return text;
 }
 
+// An API server in the test process that answers each page only after kDelay, serving `total`
+// made-up backups, and counts how many requests it holds at once: a request is in flight from
+// the moment its body has arrived until its answer is sent. (The emulator's stats cannot say
+// this, and the emulator is not to be changed for it.)
+class SlowApi {
+  public:
+    static constexpr std::chrono::milliseconds kDelay{200};
+
+    explicit SlowApi(int total)
+        : total_(total), server_([this](testing::Peer& peer) { serve(peer); }) {}
+
+    std::string url() const { return server_.url(); }
+    int requests() const { return requests_.load(); }
+    int most_in_flight() const { return most_in_flight_.load(); }
+    void reset() {
+        requests_ = 0;
+        most_in_flight_ = 0;
+    }
+
+    // BackupId of the backup at `index` in API order.
+    static std::string id_at(int index) { return "bk-slow-" + std::to_string(index); }
+
+  private:
+    // A number parameter of a form body; -1 if it is missing (no Catch assertion here: this runs
+    // on the server's threads).
+    static int param(const std::string& body, const std::string& name) {
+        std::smatch match;
+        if (!std::regex_search(body, match, std::regex("(^|&)" + name + "=([0-9]{1,6})(&|$)"))) {
+            return -1;
+        }
+        return std::stoi(match[2]);
+    }
+
+    std::string page(int offset, int limit) const {
+        nlohmann::json data = nlohmann::json::array();
+        for (int i = offset; i < std::min(offset + limit, total_); ++i) {
+            std::int64_t start = kNow - std::int64_t{86400} * (i + 1);
+            data.push_back({{"BackupId", id_at(i)},
+                            {"BackupStartTime", start},
+                            {"BackupEndTime", start + 600},
+                            {"BackupSize", 1000 + i},
+                            {"State", "Success"},
+                            {"BackupType", "Automatic"}});
+        }
+        nlohmann::json body = {{"Action", "ListTiDBClusterBackupResponse"},
+                               {"RetCode", 0},
+                               {"TotalCount", total_},
+                               {"Data", data}};
+        return body.dump();
+    }
+
+    void serve(testing::Peer& peer) {
+        for (auto request = peer.read_request(); !request.head.empty();
+             request = peer.read_request()) {
+            ++requests_;
+            const int offset = param(request.body, "Offset");
+            const int limit = param(request.body, "Limit");
+            if (offset < 0 || limit < 0) {
+                return;  // closes the connection: the listing fails, and the test with it
+            }
+            const std::string body = page(offset, limit);
+            const int now = ++in_flight_;
+            int most = most_in_flight_.load();
+            while (now > most && !most_in_flight_.compare_exchange_weak(most, now)) {
+            }
+            const bool waited = peer.pause(kDelay);
+            --in_flight_;
+            if (!waited || !peer.send("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                      "Content-Length: " +
+                                      std::to_string(body.size()) + "\r\n\r\n" + body)) {
+                return;
+            }
+        }
+    }
+
+    const int total_;
+    std::atomic<int> requests_{0};
+    std::atomic<int> in_flight_{0};
+    std::atomic<int> most_in_flight_{0};
+    testing::ScriptedServer server_;  // last: its threads use the members above
+};
+
 }  // namespace
+
+TEST_CASE("concurrency 8 over a slow server has several requests in flight at once and 1 has one",
+          "[e2e][concurrency]") {
+    // 270 backups in pages of 30: the first page, then 8 more that are all known at once.
+    SlowApi api(270);
+    Cli cli(api.url());
+    for (int concurrency : {8, 1}) {
+        INFO("--concurrency " << concurrency);
+        api.reset();
+        auto result = cli.run(
+            {"list", "--id", "c1", "-o", "ndjson", "--concurrency", std::to_string(concurrency)});
+        INFO(result.describe());
+        REQUIRE(result.exit_code == 0);
+        auto lines = lines_of(result.out);
+        REQUIRE(lines.size() == 270);
+        for (int i : {0, 29, 30, 150, 269}) {
+            CHECK(BackupObject::parse(lines[static_cast<std::size_t>(i)])["BackupId"] ==
+                  SlowApi::id_at(i));
+        }
+        CHECK(api.requests() == 9);
+        CHECK(api.most_in_flight() <= concurrency);
+        if (concurrency > 1) {
+            CHECK(api.most_in_flight() > 1);  // not one request at a time
+        } else {
+            CHECK(api.most_in_flight() == 1);
+        }
+    }
+}
 
 TEST_CASE("100 pages over HTTPS use one kept-alive connection per worker",
           "[e2e][concurrency][tls]") {

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "emulator/catalog.h"
+#include "support/eventually.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
 
@@ -78,18 +79,7 @@ inline testing::ProcessSpec cli_spec(const Cli& cli, const std::vector<std::stri
     return spec;
 }
 
-// Polls `condition` until it holds or `limit` passes: waiting for a real event, not a guess.
-inline bool eventually(const std::function<bool()>& condition,
-                       std::chrono::milliseconds limit = std::chrono::seconds(20)) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (!condition()) {
-        if (std::chrono::steady_clock::now() >= deadline) {
-            return false;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return true;
-}
+using testing::eventually;
 
 inline std::vector<std::string> lines_of(const std::string& text) {
     std::vector<std::string> lines;

@@ -3,6 +3,13 @@
 // bound, or print a partial result as if complete.
 #include <catch2/catch.hpp>
 
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <set>
 
 #include "core/utf8.h"
@@ -16,11 +23,43 @@ namespace {
 
 constexpr int kBackups = 40;
 
-// Runs `list -o json` against an emulator started with `faults`, with a short timeout.
-ProcessResult list_json(const std::vector<std::string>& faults, const std::string& timeout = "1") {
+// One `list -o json` run against an emulator started with `faults`, and what the emulator
+// counted: proof that the fault was met, not only that the tool ended as it would after one.
+struct FaultRun {
+    ProcessResult result;
+    nlohmann::json stats;  // the emulator's, after the run
+};
+
+const std::vector<std::string> kListArgs = {"list", "--id", "c1", "-o", "json", "--retries", "1"};
+
+// Runs `list -o json` with a short timeout and one retry against an emulator with `faults`.
+FaultRun list_json(const std::vector<std::string>& faults, const std::string& timeout = "1") {
     EmulatorProcess emulator(emulator_args(kBackups, faults));
     Cli cli(emulator);
-    return cli.run({"list", "--id", "c1", "-o", "json", "--timeout", timeout, "--retries", "1"});
+    std::vector<std::string> args = kListArgs;
+    args.insert(args.end(), {"--timeout", timeout});
+    FaultRun run;
+    run.result = cli.run(args);
+    run.stats = emulator.stats();
+    return run;
+}
+
+// The API requests the emulator received.
+int requests(const FaultRun& run) {
+    return run.stats["requests"].get<int>();
+}
+
+// What the tool logs at -vv against an emulator with `faults` (a fault that every answer
+// carries): every response body it received, so the test sees the fault reach it.
+std::string response_log(const std::vector<std::string>& faults) {
+    EmulatorProcess emulator(emulator_args(kBackups, faults));
+    Cli cli(emulator);
+    std::vector<std::string> args = kListArgs;
+    args.emplace_back("-vv");
+    ProcessResult result = cli.run(args);
+    INFO(result.describe());
+    CHECK(result.exit_code == 0);
+    return result.err;
 }
 
 void check_failed_cleanly(const ProcessResult& result, int code, std::string_view message) {
@@ -42,27 +81,66 @@ void check_complete(const ProcessResult& result) {
     CHECK(result.err.empty());
 }
 
+void check_failed_cleanly(const FaultRun& run, int code, std::string_view message) {
+    INFO("emulator: " << run.stats.dump());
+    check_failed_cleanly(run.result, code, message);
+}
+
+void check_complete(const FaultRun& run) {
+    INFO("emulator: " << run.stats.dump());
+    check_complete(run.result);
+}
+
+// Whether nothing accepts connections on 127.0.0.1:`port` (connect is refused).
+bool refused(int port) {
+    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    REQUIRE(fd >= 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    address.sin_port = htons(static_cast<std::uint16_t>(port));
+    int rc = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+    int error = errno;
+    ::close(fd);
+    return rc != 0 && error == ECONNREFUSED;
+}
+
 }  // namespace
 
 TEST_CASE("fault: 5xx then success completes the listing", "[e2e][faults]") {
-    check_complete(list_json({"--fail-first", "1"}));
+    auto run = list_json({"--fail-first", "1"});
+    check_complete(run);
+    CHECK(requests(run) == 3);  // the 503, its retry, the second page
 }
 
 TEST_CASE("fault: 5xx forever is exit 4 naming the status", "[e2e][faults]") {
-    check_failed_cleanly(list_json({"--fail-first", "1000"}), 4, "HTTP 503");
+    auto run = list_json({"--fail-first", "1000"});
+    check_failed_cleanly(run, 4, "HTTP 503");
+    CHECK(requests(run) == 2);  // the first page and its one retry, both answered 503
 }
 
 TEST_CASE("fault: connection reset every time is exit 4", "[e2e][faults]") {
-    check_failed_cleanly(list_json({"--drop-first", "1000"}), 4, "closed before a full response");
+    auto run = list_json({"--drop-first", "1000"});
+    check_failed_cleanly(run, 4, "closed before a full response");
+    CHECK(requests(run) == 2);
+    CHECK(run.stats["connections"] == 2);  // the dropped one was not used again
 }
 
 TEST_CASE("fault: connection refused is exit 4", "[e2e][faults]") {
     int port = EmulatorProcess(emulator_args(1)).port();  // stopped again at once
+    CHECK(refused(port));
     Cli cli("http://127.0.0.1:" + std::to_string(port));
     check_failed_cleanly(cli.run({"list", "--id", "c1", "--retries", "1"}), 4, "could not connect");
 }
 
 TEST_CASE("fault: a host that does not resolve is exit 4 saying so", "[e2e][faults]") {
+    // .invalid never resolves (RFC 6761); the test's own lookup says so too.
+    addrinfo* found = nullptr;
+    int lookup = ::getaddrinfo("tidb-backups-test.invalid", "443", nullptr, &found);
+    if (found != nullptr) {
+        ::freeaddrinfo(found);
+    }
+    CHECK(lookup != 0);
     Cli cli("https://tidb-backups-test.invalid");
     check_failed_cleanly(cli.run({"list", "--id", "c1", "--retries", "0", "--timeout", "5"}), 4,
                          "could not resolve host 'tidb-backups-test.invalid'");
@@ -70,20 +148,25 @@ TEST_CASE("fault: a host that does not resolve is exit 4 saying so", "[e2e][faul
 
 TEST_CASE("fault: a server that hangs after the headers is cut by the timeout", "[e2e][faults]") {
     auto started = std::chrono::steady_clock::now();
-    auto result = list_json({"--stall-first", "1000"});
-    check_failed_cleanly(result, 4, "no response");
+    auto run = list_json({"--stall-first", "1000"});
+    check_failed_cleanly(run, 4, "no response");
     CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(15));
+    CHECK(requests(run) == 2);  // both attempts met the stall
 }
 
 TEST_CASE("fault: a body cut short is exit 4, and a retry rescues it", "[e2e][faults]") {
-    check_failed_cleanly(list_json({"--truncate-first", "1000"}), 4,
-                         "closed before a full response");
-    check_complete(list_json({"--truncate-first", "1"}));
+    auto cut = list_json({"--truncate-first", "1000"});
+    check_failed_cleanly(cut, 4, "closed before a full response");
+    CHECK(requests(cut) == 2);
+    auto rescued = list_json({"--truncate-first", "1"});
+    check_complete(rescued);
+    CHECK(requests(rescued) == 3);  // the cut one, its retry, the second page
 }
 
 TEST_CASE("fault: a 50 MB body is refused with exit 5", "[e2e][faults]") {
-    auto result = list_json({"--pad-bytes", "50000000"}, "30");
-    check_failed_cleanly(result, 5, "larger than 16 MiB");
+    auto run = list_json({"--pad-bytes", "50000000"}, "30");
+    check_failed_cleanly(run, 5, "larger than 16 MiB");
+    CHECK(requests(run) == 1);  // a body too large is not retried
 }
 
 TEST_CASE("fault: control characters and bytes that are not UTF-8 in fields", "[e2e][faults]") {
@@ -119,25 +202,45 @@ TEST_CASE("fault: a TotalCount larger than the pages return ends at the short pa
     Cli cli(emulator);
     auto result = cli.run({"list", "--id", "c1", "-o", "json"});
     check_complete(result);
-    // A bounded number of requests past the end, not a million / 30.
-    CHECK(emulator.stats()["requests"].get<int>() <= 2 + 2 * 8);
+    // A bounded number of requests past the end, not a million / 30; at least both pages.
+    const int sent = emulator.stats()["requests"].get<int>();
+    CHECK(sent >= 2);
+    CHECK(sent <= 2 + 2 * 8);
+    // The tool was told the lie.
+    CHECK(response_log({"--total-count", "1000000"}).find(R"("TotalCount":1000000,)") !=
+          std::string::npos);
 }
 
 TEST_CASE("fault: a negative or absurd TotalCount is not trusted", "[e2e][faults]") {
-    check_complete(list_json({"--total-count", "-5"}));
-    check_complete(list_json({"--total-count", "9223372036854775807"}));
+    for (std::string total : {"-5", "9223372036854775807"}) {
+        INFO("TotalCount " << total);
+        auto run = list_json({"--total-count", total});
+        check_complete(run);
+        CHECK(requests(run) >= 2);
+        CHECK(response_log({"--total-count", total}).find("\"TotalCount\":" + total + ",") !=
+              std::string::npos);
+    }
 }
 
 TEST_CASE("fault: Data null is an empty page", "[e2e][faults]") {
-    auto result = list_json({"--null-data"});
+    auto run = list_json({"--null-data"});
+    const ProcessResult& result = run.result;
     INFO(result.describe());
     CHECK(result.exit_code == 0);
     CHECK(result.out == "[]\n");
     CHECK(result.err.empty());
+    CHECK(requests(run) == 1);
+    CHECK(response_log({"--null-data"}).find(R"("Data":null)") != std::string::npos);
 }
 
 TEST_CASE("fault: duplicate BackupIds are printed once", "[e2e][faults]") {
-    check_complete(list_json({"--duplicate-ids"}));
+    auto run = list_json({"--duplicate-ids"});
+    check_complete(run);
+    CHECK(requests(run) == 2);
+    // Each page the tool received held the newest backup twice, back to back.
+    const BackupObject newest = expected_backups("c1", kBackups).front();
+    CHECK(response_log({"--duplicate-ids"}).find(newest.dump() + "," + newest.dump()) !=
+          std::string::npos);
 }
 
 TEST_CASE("fault: untrusted, expired and wrong-host certificates are exit 4",

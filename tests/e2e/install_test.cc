@@ -7,6 +7,7 @@
 
 #include "cli_help.h"
 #include "completion_shells.h"
+#include "support/skip.h"
 
 using namespace tidb_backups;
 using namespace tidb_backups::e2e;
@@ -98,8 +99,7 @@ TEST_CASE(
     const std::string man = find_program("man");
     const std::string groff = find_program("groff");
     if (man.empty() || groff.empty()) {
-        WARN("skipped rendering: man or groff is not installed (apt-get install man-db)");
-        return;
+        TIDB_SKIP("man or groff is not installed (apt-get install man-db groff-base)");
     }
     auto warnings =
         run({groff, "-man", "-ww", "-z", installed.path("share/man/man1/tidb-backups.1")}, env);
@@ -126,9 +126,8 @@ TEST_CASE("bash-completion, zsh and fish find the installed completion scripts b
 
     const std::string loader = "/usr/share/bash-completion/bash_completion";
     if (!have_shell("bash") || !std::filesystem::exists(loader)) {
-        WARN(
-            "skipped bash: bash or bash-completion is not installed (apt-get install "
-            "bash-completion)");
+        testing::mark_skipped(
+            "bash or bash-completion is not installed (apt-get install bash-completion)");
     } else {
         // bash-completion loads completions/tidb-backups from $XDG_DATA_DIRS on first use.
         std::string setup = "source " + loader + " && __load_completion tidb-backups";
@@ -136,14 +135,14 @@ TEST_CASE("bash-completion, zsh and fish find the installed completion scripts b
               kFormats);
     }
     if (!have_shell("zsh")) {
-        WARN("skipped zsh: zsh is not installed (apt-get install zsh)");
+        testing::mark_skipped("zsh is not installed (apt-get install zsh)");
     } else {
         // compinit autoloads _tidb-backups from $fpath, as from /usr/share/zsh/vendor-completions.
         CHECK(zsh_complete(session, ZshLoad::Fpath, installed.path("share/zsh/vendor-completions"),
                            "tidb-backups list -o ") == kFormats);
     }
     if (!have_shell("fish")) {
-        WARN("skipped fish: fish is not installed (apt-get install fish)");
+        testing::mark_skipped("fish is not installed (apt-get install fish)");
     } else {
         // fish looks in $XDG_DATA_DIRS/fish/vendor_completions.d.
         CHECK(sorted(fish_complete(session, "", "tidb-backups list -o ")) == kFormats);
@@ -154,8 +153,7 @@ TEST_CASE("cpack -G DEB makes a package with its dependencies, metadata and file
           "[e2e][install]") {
     const std::string dpkg_deb = find_program("dpkg-deb");
     if (dpkg_deb.empty()) {
-        WARN("skipped: dpkg-deb is not installed, so no .deb can be built");
-        return;
+        TIDB_SKIP("dpkg-deb is not installed, so no .deb can be built (apt-get install dpkg-dev)");
     }
     testing::TempDir home;
     testing::TempDir out;

@@ -1,10 +1,12 @@
 // The man page, docs/tidb-backups.1: it renders without a warning, and it describes every
 // command and flag that --help shows, the environment and the exit codes.
+#include <optional>
 #include <regex>
 
 #include <catch2/catch.hpp>
 
 #include "cli_help.h"
+#include "support/skip.h"
 
 using namespace tidb_backups;
 using namespace tidb_backups::e2e;
@@ -18,11 +20,11 @@ std::string man_source() {
     return std::regex_replace(read_text(source_path(kManPage)), std::regex(R"(\\-)"), "-");
 }
 
-// groff's rendering as plain text (no bold, underline or colour), or "" without groff.
-std::string rendered(const std::string& path, std::string* warnings = nullptr) {
+// groff's rendering as plain text (no bold, underline or colour); nullopt without groff.
+std::optional<std::string> rendered(const std::string& path, std::string* warnings = nullptr) {
     std::string groff = find_program("groff");
     if (groff.empty()) {
-        return "";
+        return std::nullopt;
     }
     testing::TempDir home;
     testing::ProcessSpec spec;
@@ -67,11 +69,11 @@ bool has_word(const std::string& text, const std::string& word) {
 
 TEST_CASE("the man page renders without warnings and has the usual sections", "[e2e][man]") {
     std::string warnings;
-    std::string page = rendered(source_path(kManPage), &warnings);
-    if (page.empty()) {
-        WARN("skipped: groff is not installed (apt-get install groff-base)");
-        return;
+    std::optional<std::string> rendering = rendered(source_path(kManPage), &warnings);
+    if (!rendering) {
+        TIDB_SKIP("groff is not installed (apt-get install groff-base)");
     }
+    const std::string& page = *rendering;
     CHECK(warnings.empty());
     CHECK(page.find("tidb-backups - list and check the backups") != std::string::npos);
     for (const auto& name : {"NAME", "SYNOPSIS", "DESCRIPTION", "COMMANDS", "OPTIONS",
@@ -83,10 +85,14 @@ TEST_CASE("the man page renders without warnings and has the usual sections", "[
 
 TEST_CASE("the man page describes every command and every flag that --help shows", "[e2e][man]") {
     const std::string source = man_source();
-    const std::string page = rendered(source_path(kManPage));
-    const std::string commands = section(page, "COMMANDS");
+    const std::optional<std::string> page = rendered(source_path(kManPage));
+    if (!page) {
+        // The flags are still checked in the source; the rendered COMMANDS section is not.
+        testing::mark_skipped("groff is not installed (apt-get install groff-base)");
+    }
+    const std::string commands = page ? section(*page, "COMMANDS") : "";
     for (const auto& [command, flags] : every_help_flag()) {
-        if (!command.empty() && !page.empty()) {
+        if (!command.empty() && page) {
             INFO("command " << command << " is not an item of the man page's COMMANDS");
             CHECK(std::regex_search(commands, std::regex("\n {7}" + command + "\\b")));
         }
@@ -99,11 +105,11 @@ TEST_CASE("the man page describes every command and every flag that --help shows
 }
 
 TEST_CASE("the man page lists the environment variables and the exit codes", "[e2e][man]") {
-    std::string page = rendered(source_path(kManPage));
-    if (page.empty()) {
-        WARN("skipped: groff is not installed (apt-get install groff-base)");
-        return;
+    std::optional<std::string> rendering = rendered(source_path(kManPage));
+    if (!rendering) {
+        TIDB_SKIP("groff is not installed (apt-get install groff-base)");
     }
+    const std::string& page = *rendering;
     const std::string environment = section(page, "ENVIRONMENT");
     for (const auto& name : {"SIGCALCLOUD_PUBLIC_KEY", "SIGCALCLOUD_PRIVATE_KEY",
                              "SIGCALCLOUD_REGION", "SIGCALCLOUD_PROJECT_ID", "SIGCALCLOUD_ENDPOINT",

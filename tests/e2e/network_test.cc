@@ -1,6 +1,8 @@
 // Retries that rescue a listing: injected HTTP 5xx, dropped connections, rate limiting.
 #include <catch2/catch.hpp>
 
+#include <chrono>
+
 #include "e2e.h"
 
 using namespace tidb_backups;
@@ -23,6 +25,9 @@ TEST_CASE("dropped connections are retried and the listing completes", "[e2e][ne
     INFO(result.describe());
     REQUIRE(result.exit_code == 0);
     CHECK(BackupObject::parse(result.out) == BackupObject(expected_backups("c1", 10)));
+    auto stats = emulator.stats();
+    CHECK(stats["requests"] == 3);     // 2 dropped, then the page
+    CHECK(stats["connections"] == 3);  // each drop cost its connection
 }
 
 TEST_CASE("rate limiting (RetCode 153) is retried", "[e2e][network]") {
@@ -39,10 +44,13 @@ TEST_CASE("a hang on the first attempt is cut by --timeout and the retry succeed
           "[e2e][network]") {
     EmulatorProcess emulator(emulator_args(6, {"--hang-first", "1"}));
     Cli cli(emulator);
+    auto started = std::chrono::steady_clock::now();
     auto result = cli.run({"list", "--id", "c1", "-o", "json", "--timeout", "0.5"});
     INFO(result.describe());
     REQUIRE(result.exit_code == 0);
     CHECK(BackupObject::parse(result.out).size() == 6);
+    CHECK(emulator.stats()["requests"] == 2);  // the hung one, then its retry
+    CHECK(std::chrono::steady_clock::now() - started >= std::chrono::milliseconds(500));
 }
 
 TEST_CASE("option -v logs each request and status to stderr with secrets masked",
@@ -62,4 +70,5 @@ TEST_CASE("option -v logs each request and status to stderr with secrets masked"
     CHECK(result.err.find(kPrivateKey) == std::string::npos);
     // stdout is still only data.
     CHECK(BackupObject::parse(result.out).size() == 3);
+    CHECK(emulator.stats()["requests"] == 2);
 }

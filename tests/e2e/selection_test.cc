@@ -6,9 +6,8 @@
 #include <algorithm>
 #include <sstream>
 
-#include "core/time_spec.h"
+#include "civil_time.h"
 #include "e2e.h"
-#include "render/text.h"
 
 using namespace tidb_backups;
 using namespace tidb_backups::e2e;
@@ -116,8 +115,13 @@ TEST_CASE("option --since is inclusive, --until exclusive, on BackupStartTime",
     EmulatorProcess emulator(emulator_args(kBackups));
     Cli cli(emulator);
     const auto all = expected_backups(kCluster, kBackups);  // newest first
-    const std::string since = iso_time_utc(start_of(all[9]));
-    const std::string until = iso_time_utc(start_of(all[3]));
+    // The starts of backups 9 and 3 (date -u -d @1794209771, @1794727615).
+    const std::string since = "2026-11-09T07:36:11Z";
+    const std::string until = "2026-11-15T07:26:55Z";
+    REQUIRE(start_of(all[9]) == 1794209771);
+    REQUIRE(start_of(all[3]) == 1794727615);
+    CHECK(iso_utc(start_of(all[9])) == since);
+    CHECK(iso_utc(start_of(all[3])) == until);
 
     auto range =
         cli.run({"list", "--id", kCluster, "--since", since, "--until", until, "-o", "json"});
@@ -129,13 +133,15 @@ TEST_CASE("option --since is inclusive, --until exclusive, on BackupStartTime",
     REQUIRE(from.exit_code == 0);
     CHECK(json_array(from) == std::vector<BackupObject>(all.begin(), all.begin() + 10));
 
-    // A date without a time is midnight in the local zone (TZ=UTC here).
-    const std::string day = iso_time_utc(start_of(all[0])).substr(0, 10);
-    auto today = cli.run({"list", "--id", kCluster, "--since", day, "-o", "json"});
+    // A date without a time is midnight in the local zone (TZ=UTC here): the newest backup
+    // starts on 2026-11-18, which began at 1794960000 (date -u -d 2026-11-18 +%s).
+    REQUIRE(start_of(all[0]) == 1794989200);
+    CHECK(utc_midnight(start_of(all[0])) == 1794960000);
+    auto today = cli.run({"list", "--id", kCluster, "--since", "2026-11-18", "-o", "json"});
     REQUIRE(today.exit_code == 0);
-    CHECK(json_array(today) == where(all, [&](const BackupObject& b) {
-              return start_of(b) >= *parse_time_point(day + "T00:00:00Z", 0);
-          }));
+    CHECK(json_array(today) == std::vector<BackupObject>(all.begin(), all.begin() + 1));
+    CHECK(json_array(today) ==
+          where(all, [&](const BackupObject& b) { return start_of(b) >= 1794960000; }));
 }
 
 TEST_CASE("option --since and --until take ages counted back from now", "[e2e][selection]") {
@@ -257,26 +263,32 @@ TEST_CASE("option --time-format iso writes UTC ISO 8601 times in csv and json",
         for (std::size_t f = 0; f < fields.size(); ++f) {
             const std::string& field = fields[f];
             if (field == "BackupStartTime" || field == "BackupEndTime") {
-                // Parsed back, the ISO text is the epoch second the API sent.
-                REQUIRE(cells[f].ends_with("Z"));
-                CHECK(parse_time_point(cells[f], 0) == field_integer(expected[i], field));
+                // The epoch second the API sent, as the test's own calendar writes it.
+                CHECK(cells[f] == iso_utc(*field_integer(expected[i], field)));
             } else {
                 CHECK(cells[f] == field_text(expected[i], field));
             }
         }
     }
 
+    // The first and the last rows, written out (date -u -d @1794989200 +%FT%TZ, and so on).
+    CHECK(lines[1] ==
+          "bk-e48d4432aa,2026-11-18T08:06:40Z,2026-11-18T09:24:07Z,41082,Success,Automatic");
+    CHECK(lines[75] ==
+          "bk-cedb4f47f7,2026-09-05T07:44:20Z,2026-09-05T08:40:41Z,23993,Success,Automatic");
+
     auto json = cli.run({"list", "--id", kCluster, "-o", "json", "--time-format", "iso"});
     REQUIRE(json.exit_code == 0);
     auto parsed = json_array(json);
     REQUIRE(parsed.size() == expected.size());
+    CHECK(parsed[0]["BackupStartTime"] == "2026-11-18T08:06:40Z");
+    CHECK(parsed[74]["BackupEndTime"] == "2026-09-05T08:40:41Z");
     for (std::size_t i = 0; i < expected.size(); ++i) {
-        BackupObject restored = parsed[i];
+        BackupObject want = expected[i];
         for (const char* field : {"BackupStartTime", "BackupEndTime"}) {
-            REQUIRE(parsed[i][field].is_string());
-            restored[field] = *parse_time_point(parsed[i][field].get<std::string>(), 0);
+            want[field] = iso_utc(*field_integer(expected[i], field));
         }
-        CHECK(restored.dump() == expected[i].dump());  // everything else, key order too
+        CHECK(parsed[i].dump() == want.dump());  // everything else as served, key order too
     }
 
     // The default stays raw epoch seconds, and the table is unaffected.

@@ -8,7 +8,6 @@
 #include <vector>
 
 #include "e2e.h"
-#include "render/text.h"
 
 using namespace tidb_backups;
 using namespace tidb_backups::e2e;
@@ -39,6 +38,21 @@ ProcessResult run_on_terminal(const Cli& cli, const std::vector<std::string>& ar
 
 std::string without_colour(const std::string& text) {
     return std::regex_replace(text, std::regex("\x1b\\[[0-9;]*m"), "");
+}
+
+// Terminal columns of a line of ASCII and "…" (one column each), counted here rather than by
+// the renderer's display_width; a line with anything else fails the test.
+std::size_t columns(const std::string& line) {
+    std::size_t count = 0;
+    for (std::size_t i = 0; i < line.size(); ++count) {
+        if (line.compare(i, 3, kEllipsis) == 0) {
+            i += 3;
+        } else {
+            CHECK(static_cast<unsigned char>(line[i]) < 0x80);
+            i += 1;
+        }
+    }
+    return count;
 }
 
 }  // namespace
@@ -137,28 +151,52 @@ TEST_CASE("COLUMNS=60 on a terminal shortens free text with an ellipsis, ids sta
           "[e2e][table]") {
     EmulatorProcess emulator(emulator_args(kBackups));
     Cli cli(emulator);
-    const std::string id = cluster_with_failure();
-    const auto expected = expected_backups(id, kBackups);
+    REQUIRE(cluster_with_failure() == "cluster-0");
     cli.env()["COLUMNS"] = "60";
-    auto result = run_on_terminal(cli, {"list", "--id", id});
+    auto result = run_on_terminal(cli, {"list", "--id", "cluster-0"});
     INFO(result.describe());
     REQUIRE(result.exit_code == 0);
-    std::string plain = without_colour(result.out);
-    auto lines = lines_of(plain);
-    REQUIRE(lines.size() == expected.size() + 1);
-    CHECK(plain.find(kEllipsis) != std::string::npos);
-    for (std::size_t i = 0; i < lines.size(); ++i) {
-        INFO(lines[i]);
-        CHECK(display_width(lines[i]) <= 60);
-        if (i > 0) {
-            const auto& backup = expected[i - 1];
-            CHECK(lines[i].rfind(backup_id(backup) + "  ", 0) == 0);
-            auto start = field_integer(backup, "BackupStartTime");
-            REQUIRE(start);
-            CHECK(lines[i].find(human_time(*start, true)) != std::string::npos);  // TZ=UTC
-            CHECK(lines[i].find(human_size_mb(*field_integer(backup, "BackupSize"))) !=
-                  std::string::npos);
-        }
+    // Written out once and checked against an independent derivation: the catalog by Python's
+    // hashlib, times by `date -u -d @EPOCH`, durations and sizes (MB / 1024, one decimal under
+    // 10 GiB) by hand.
+    const std::vector<std::string> expected = {
+        "BACKUP ID      ST\xE2\x80\xA6  TY\xE2\x80\xA6  STARTED           DURATION     SIZE",
+        "bk-29dff12d9b  Su\xE2\x80\xA6  Au\xE2\x80\xA6  2026-11-18 08:06     1h21m   45 GiB",
+        "bk-5f4582b0f0  Su\xE2\x80\xA6  Ma\xE2\x80\xA6  2026-11-17 08:05     6m09s   15 GiB",
+        "bk-1e73128050  Su\xE2\x80\xA6  Au\xE2\x80\xA6  2026-11-16 07:29    32m22s   37 GiB",
+        "bk-9a2047a149  Su\xE2\x80\xA6  Ma\xE2\x80\xA6  2026-11-15 07:41    42m51s   29 GiB",
+        "bk-f20224785f  Su\xE2\x80\xA6  Au\xE2\x80\xA6  2026-11-14 07:51    26m30s   33 GiB",
+        "bk-f46245cbe0  Su\xE2\x80\xA6  Au\xE2\x80\xA6  2026-11-13 07:50    30m13s   17 GiB",
+        "bk-f5737367c8  Su\xE2\x80\xA6  Au\xE2\x80\xA6  2026-11-12 08:01    16m20s   41 GiB",
+        "bk-0c7698d00a  Su\xE2\x80\xA6  Au\xE2\x80\xA6  2026-11-11 07:57    20m29s   16 GiB",
+        "bk-2c159df7e8  Fa\xE2\x80\xA6  Au\xE2\x80\xA6  2026-11-10 07:50    54m19s   34 GiB",
+        "bk-0990f9c525  Su\xE2\x80\xA6  Au\xE2\x80\xA6  2026-11-09 07:29    27m15s   22 GiB",
+        "bk-c59cbddf36  Su\xE2\x80\xA6  Au\xE2\x80\xA6  2026-11-08 07:47    10m02s   54 GiB",
+        "bk-307a49f69a  Su\xE2\x80\xA6  Au\xE2\x80\xA6  2026-11-07 07:45    44m37s   32 GiB",
+        "bk-1791380f18  Su\xE2\x80\xA6  Au\xE2\x80\xA6  2026-11-06 07:42    11m31s   52 GiB",
+        "bk-021ac65061  Su\xE2\x80\xA6  Au\xE2\x80\xA6  2026-11-05 07:52    26m16s   45 GiB",
+        "bk-982ac35e4c  Su\xE2\x80\xA6  Ma\xE2\x80\xA6  2026-11-04 07:36     1h26m   24 GiB",
+        "bk-e91e0b6158  Su\xE2\x80\xA6  Ma\xE2\x80\xA6  2026-11-03 07:45    24m03s   32 GiB",
+        "bk-8059a4eb42  Su\xE2\x80\xA6  Au\xE2\x80\xA6  2026-11-02 07:48    10m48s   55 GiB",
+        "bk-ad39933322  Su\xE2\x80\xA6  Ma\xE2\x80\xA6  2026-11-01 07:50    12m34s   32 GiB",
+        "bk-773c56b0ed  Su\xE2\x80\xA6  Au\xE2\x80\xA6  2026-10-31 07:45     1h04m   41 GiB",
+        "bk-4a9b33e652  Su\xE2\x80\xA6  Au\xE2\x80\xA6  2026-10-30 07:26    16m26s  7.0 GiB",
+        "bk-01f06972e8  Su\xE2\x80\xA6  Au\xE2\x80\xA6  2026-10-29 07:26     9m18s   22 GiB",
+        "bk-b7350717ce  Su\xE2\x80\xA6  Au\xE2\x80\xA6  2026-10-28 07:50    34m41s  5.9 GiB",
+        "bk-96df0a35e3  Su\xE2\x80\xA6  Au\xE2\x80\xA6  2026-10-27 07:47     1h29m   44 GiB",
+        "bk-c26398dfc4  Su\xE2\x80\xA6  Au\xE2\x80\xA6  2026-10-26 08:03     1h06m   53 GiB",
+        "bk-467345708f  Su\xE2\x80\xA6  Au\xE2\x80\xA6  2026-10-25 07:50    17m21s   27 GiB",
+        "bk-f0f3c603ce  Su\xE2\x80\xA6  Au\xE2\x80\xA6  2026-10-24 07:32     1h10m   35 GiB",
+        "bk-9b20246259  Su\xE2\x80\xA6  Au\xE2\x80\xA6  2026-10-23 07:27    53m19s   16 GiB",
+        "bk-0b299efa52  Su\xE2\x80\xA6  Au\xE2\x80\xA6  2026-10-22 07:53    50m27s   11 GiB",
+        "bk-151f8330a9  Su\xE2\x80\xA6  Ma\xE2\x80\xA6  2026-10-21 07:55    54m20s   43 GiB",
+        "bk-bd11ed8783  Su\xE2\x80\xA6  Au\xE2\x80\xA6  2026-10-20 07:37     1h28m   23 GiB",
+    };
+    const std::string plain = without_colour(result.out);
+    CHECK(lines_of(plain) == expected);
+    for (const auto& line : lines_of(plain)) {
+        INFO(line);
+        CHECK(columns(line) <= 60);
     }
     // Colour still wraps the shortened state.
     CHECK(result.out.find("\x1b[32mSu") != std::string::npos);
@@ -173,7 +211,7 @@ TEST_CASE("the terminal's own width is used, and a pipe is never cut", "[e2e][ta
     REQUIRE(wide.exit_code == 0);
     CHECK(wide.out.find(kEllipsis) == std::string::npos);
     for (const auto& line : lines_of(without_colour(wide.out))) {
-        CHECK(display_width(line) <= 80);
+        CHECK(columns(line) <= 80);
     }
 
     cli.env()["COLUMNS"] = "40";

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cerrno>
 #include <cstdint>
 #include <stdexcept>
@@ -50,6 +51,52 @@ std::string Peer::read_head() {
         head.append(buffer, static_cast<std::size_t>(got));
     }
     return head;
+}
+
+bool Peer::receive(std::string& into) {
+    char buffer[4096];
+    while (wait(POLLIN)) {
+        ssize_t got = ::recv(fd_, buffer, sizeof buffer, MSG_DONTWAIT);
+        if (got < 0 && (errno == EAGAIN || errno == EINTR)) {
+            continue;
+        }
+        if (got <= 0) {
+            return false;
+        }
+        into.append(buffer, static_cast<std::size_t>(got));
+        return true;
+    }
+    return false;
+}
+
+WireRequest Peer::read_request() {
+    std::string data = std::move(pending_);
+    pending_.clear();
+    std::size_t end = data.find("\r\n\r\n");
+    while (end == std::string::npos) {
+        if (data.size() >= kMaxHead || !receive(data)) {
+            return {};
+        }
+        end = data.find("\r\n\r\n");
+    }
+    WireRequest request{data.substr(0, end + 4), {}};
+    std::size_t length = 0;
+    std::string lower;
+    for (char c : request.head) {
+        lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    }
+    if (std::size_t at = lower.find("\r\ncontent-length:"); at != std::string::npos) {
+        length = std::min<std::size_t>(std::stoul(lower.substr(at + 17)), kMaxHead);
+    }
+    data.erase(0, end + 4);
+    while (data.size() < length) {
+        if (!receive(data)) {
+            return {};
+        }
+    }
+    request.body = data.substr(0, length);
+    pending_ = data.substr(length);
+    return request;
 }
 
 std::string Peer::read_until_closed() {

@@ -17,12 +17,22 @@ namespace tidb_backups::testing {
 
 class ScriptedServer;
 
+// One HTTP request as it came over the wire.
+struct WireRequest {
+    std::string head;  // through the empty line
+    std::string body;  // exactly Content-Length bytes
+};
+
 // One accepted connection, as a script sees it. Every call returns early once the server
 // stops; none raises SIGPIPE.
 class Peer {
   public:
     // The request head (through the empty line; at most 1 MiB), or "" if the client left first.
     std::string read_head();
+    // The next request on the connection, its body read to the Content-Length the head gives
+    // (none: no body; at most 1 MiB). An empty head if the client left or the server stopped
+    // before a whole request came.
+    WireRequest read_request();
     // Reads until the client closes or the server stops; returns what came.
     std::string read_until_closed();
     // False once the client has gone (or the server stops).
@@ -40,8 +50,12 @@ class Peer {
     // Waits for `events` on the socket; false when the server stopped first.
     bool wait(short events, int timeout_ms = -1);
 
+    // Receives what is there into `into`; false when the client left or the server stopped.
+    bool receive(std::string& into);
+
     int fd_;
     const ScriptedServer& server_;
+    std::string pending_;  // bytes read past the end of the last request
 };
 
 class ScriptedServer {

@@ -8,6 +8,7 @@
 #include "cli/completion_scripts.h"
 #include "render/renderer.h"
 #include "support/process.h"
+#include "support/skip.h"
 
 using namespace tidb_backups;
 
@@ -211,7 +212,8 @@ TEST_CASE("a word that a shell would read specially is refused, and descriptions
         try {
             result = testing::run_process(check);
         } catch (const std::system_error&) {
-            WARN("skipped: " << shell << " is not installed");
+            testing::mark_skipped(std::string(shell) + " is not installed (apt-get install " +
+                                  std::string(shell) + ")");
             continue;
         }
         INFO(shell << ": " << result.describe());

@@ -1,16 +1,22 @@
 #include <catch2/catch.hpp>
 
 #include <fcntl.h>
+#include <grp.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
+#include <optional>
 
 #include "cli/config_file.h"
+#include "support/skip.h"
 
 using namespace tidb_backups;
 
@@ -102,6 +108,66 @@ class TempDir {
   private:
     std::string path_;
 };
+
+// Whether a user with no rights of its own can pass through `dir` and every directory above.
+bool others_can_enter(const std::filesystem::path& dir) {
+    for (std::filesystem::path at = dir; !at.empty() && at != at.root_path();
+         at = at.parent_path()) {
+        struct stat info {};
+        if (::stat(at.c_str(), &info) != 0 || (info.st_mode & S_IXOTH) == 0) {
+            return false;
+        }
+    }
+    return true;
+}
+
+// What `probe` returns when run in a child process as the user and group nobody (65534), with
+// no supplementary groups; nullopt if the child could not switch or did not report. For root,
+// which reads whatever the file modes say.
+std::optional<std::string> as_nobody(const std::function<std::string()>& probe) {
+    int fds[2];
+    REQUIRE(::pipe2(fds, O_CLOEXEC) == 0);
+    pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        ::close(fds[0]);
+        if (::setgroups(0, nullptr) != 0 || ::setgid(65534) != 0 || ::setuid(65534) != 0) {
+            ::_exit(3);
+        }
+        std::string seen = probe();
+        const char* at = seen.data();
+        std::size_t left = seen.size();
+        while (left > 0) {
+            ssize_t wrote = ::write(fds[1], at, left);
+            if (wrote <= 0) {
+                ::_exit(4);
+            }
+            at += wrote;
+            left -= static_cast<std::size_t>(wrote);
+        }
+        ::_exit(0);  // no exit handlers of the parent's (Catch2, the sanitizers) in the child
+    }
+    ::close(fds[1]);
+    std::string seen;
+    char buffer[4096];
+    for (ssize_t got; (got = ::read(fds[0], buffer, sizeof buffer)) != 0;) {
+        if (got < 0 && errno == EINTR) {
+            continue;
+        }
+        if (got < 0) {
+            break;
+        }
+        seen.append(buffer, static_cast<std::size_t>(got));
+    }
+    ::close(fds[0]);
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        return std::nullopt;
+    }
+    return seen;
+}
 
 const char* kDesignExample = R"(# comment
 [default]
@@ -562,15 +628,27 @@ TEST_CASE("load_config_file: a path through a regular file is an error", "[confi
 TEST_CASE("load_config_file: an unreadable file is an error with the reason", "[config][file]") {
     TempDir dir;
     std::string path = dir.write("config.toml", kDesignExample, 0000);
-    if (::geteuid() == 0) {
-        WARN("running as root, which can read a mode 000 file; skipping the unreadable-file case");
+    if (::geteuid() != 0) {
+        auto loaded = load_config_file(path);
+        REQUIRE_FALSE(loaded.has_value());
+        CHECK(loaded.error().kind == ErrorKind::Config);
+        CHECK(loaded.error().message == "cannot read config file " + path + ": Permission denied");
+        CHECK(loaded.error().hint.find("permissions") != std::string::npos);
         return;
     }
-    auto loaded = load_config_file(path);
-    REQUIRE_FALSE(loaded.has_value());
-    CHECK(loaded.error().kind == ErrorKind::Config);
-    CHECK(loaded.error().message == "cannot read config file " + path + ": Permission denied");
-    CHECK(loaded.error().hint.find("permissions") != std::string::npos);
+    // root reads a mode 000 file: load it as nobody instead, in a child, from a directory
+    // nobody may enter, so that only the file's own mode stands in the way.
+    REQUIRE(::chmod(dir.path("").c_str(), 0755) == 0);
+    if (!others_can_enter(std::filesystem::path(path).parent_path())) {
+        TIDB_SKIP("running as root, and TMPDIR is closed to other users: cannot read as nobody");
+    }
+    auto seen = as_nobody([&] {
+        auto loaded = load_config_file(path);
+        return loaded ? std::string("loaded") : loaded.error().message + "\n" + loaded.error().hint;
+    });
+    REQUIRE(seen);
+    CHECK(seen->rfind("cannot read config file " + path + ": Permission denied\n", 0) == 0);
+    CHECK(seen->find("permissions") != std::string::npos);
 }
 
 TEST_CASE("load_config_file: a file that fails to read is an error with the reason",

@@ -17,6 +17,7 @@
 #include "core/secret.h"
 #include "core/signer.h"
 #include "emulator/server.h"
+#include "support/eventually.h"
 
 namespace tidb_backups::emulator::test {
 
@@ -104,17 +105,6 @@ inline nlohmann::ordered_json post_json(httplib::Client& client, const std::stri
     return nlohmann::ordered_json::parse(result->body);
 }
 
-// Polls a condition that another thread makes true (never a blind sleep); false on timeout.
-inline bool eventually(const std::function<bool()>& condition,
-                       std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (!condition()) {
-        if (std::chrono::steady_clock::now() > deadline) {
-            return false;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    }
-    return true;
-}
+using ::tidb_backups::testing::eventually;
 
 }  // namespace tidb_backups::emulator::test

@@ -14,6 +14,7 @@
 #include <system_error>
 #include <thread>
 
+#include "support/eventually.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
 #include "support/tls_cert.h"
@@ -39,18 +40,6 @@ ProcessSpec sh_spec(const std::string& script, std::chrono::milliseconds timeout
     spec.env = {{"PATH", "/usr/bin:/bin"}};
     spec.timeout = timeout;
     return spec;
-}
-
-// Polls `condition` until it holds or `limit` passes; true if it held.
-bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds limit = 10s) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (!condition()) {
-        if (std::chrono::steady_clock::now() >= deadline) {
-            return false;
-        }
-        std::this_thread::sleep_for(10ms);
-    }
-    return true;
 }
 
 }  // namespace
