@@ -89,12 +89,13 @@ int finish_output(tidb_backups::DescriptorBuffer& out, int code, bool sigpipe_wa
         return code;
     }
     if (error == EPIPE && sigpipe_was_default) {
-        signal(SIGPIPE, SIG_DFL);
+        // Dying of SIGPIPE is what the parent expects; should any of this fail, 141 says the same.
+        (void)signal(SIGPIPE, SIG_DFL);
         sigset_t pipe;
         sigemptyset(&pipe);
         sigaddset(&pipe, SIGPIPE);
         pthread_sigmask(SIG_UNBLOCK, &pipe, nullptr);
-        raise(SIGPIPE);
+        (void)raise(SIGPIPE);
         return 128 + SIGPIPE;  // not reached
     }
     print_error(std::cerr,

@@ -25,7 +25,7 @@ using net::Io;
 // Far above any real page (30 backups are a few KB), far below what would hurt.
 constexpr std::size_t kMebibyte = std::size_t{1} << 20;
 constexpr std::size_t kMaxBodyBytes = 16 * kMebibyte;
-constexpr std::size_t kReadChunk = 16 * 1024;
+constexpr std::size_t kReadChunk = std::size_t{16} * 1024;
 
 std::string bracketed(const std::string& host) {
     return host.find(':') != std::string::npos ? "[" + host + "]" : host;
