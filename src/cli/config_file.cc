@@ -21,13 +21,8 @@ constexpr size_t kMaxConfigBytes = 1 << 20;
 constexpr const char* kChooseAnotherFile =
     "choose another file with --config or TIDB_BACKUPS_CONFIG";
 
-bool is_bare_char(char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
-           c == '-';
-}
-
 bool is_bare_key(std::string_view name) {
-    return !name.empty() && std::all_of(name.begin(), name.end(), is_bare_char);
+    return !name.empty() && std::all_of(name.begin(), name.end(), is_bare_key_char);
 }
 
 void append_basic_string(std::string& out, std::string_view text) {
@@ -73,7 +68,7 @@ std::string shell_word(std::string path) {
     }
     bool plain =
         !path.empty() && path.front() != '~' && std::all_of(path.begin(), path.end(), [](char c) {
-            return is_bare_char(c) ||
+            return is_bare_key_char(c) ||
                    std::string_view("./+,:@%=").find(c) != std::string_view::npos;
         });
     if (plain) {

@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include "core/utf8.h"
+
 namespace tidb_backups {
 
 namespace {
@@ -28,11 +30,6 @@ class WipeOnExit {
     std::string& text_;
 };
 
-bool is_bare_char(char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
-           c == '-';
-}
-
 bool is_space(char c) {
     return c == ' ' || c == '\t';
 }
@@ -41,32 +38,6 @@ bool is_space(char c) {
 bool is_control(char c) {
     auto byte = static_cast<unsigned char>(c);
     return (byte < 0x20 && c != '\t') || byte == 0x7F;
-}
-
-// The length of the well-formed UTF-8 sequence that starts at text[pos], or 0 if there is none.
-size_t utf8_length(std::string_view text, size_t pos) {
-    auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
-    unsigned char lead = byte(pos);
-    size_t length = lead < 0x80                    ? 1
-                    : lead >= 0xC2 && lead <= 0xDF ? 2
-                    : lead >= 0xE0 && lead <= 0xEF ? 3
-                    : lead >= 0xF0 && lead <= 0xF4 ? 4
-                                                   : 0;
-    if (length == 0 || pos + length > text.size()) {
-        return 0;
-    }
-    for (size_t i = 1; i < length; ++i) {
-        if ((byte(pos + i) & 0xC0) != 0x80) {
-            return 0;
-        }
-    }
-    // Reject overlong forms, surrogates and code points above U+10FFFF.
-    unsigned char second = length > 1 ? byte(pos + 1) : 0;
-    if ((lead == 0xE0 && second < 0xA0) || (lead == 0xED && second > 0x9F) ||
-        (lead == 0xF0 && second < 0x90) || (lead == 0xF4 && second > 0x8F)) {
-        return 0;
-    }
-    return length;
 }
 
 // Appends code_point as UTF-8; false when it is not a Unicode scalar value.
@@ -204,7 +175,8 @@ class ConfigParser {
 
     Status parse_line() {
         for (size_t i = 0; i < line_.size();) {
-            size_t length = utf8_length(line_, i);
+            char32_t ignored = 0;
+            size_t length = decode_utf8(line_, i, ignored);
             if (length == 0) {
                 return fail(fmt::format("invalid UTF-8 at byte {} of the line", i + 1),
                             "save the config file as UTF-8");
@@ -319,7 +291,7 @@ class ConfigParser {
             name = std::move(*quoted);
         } else {
             size_t start = pos_;
-            while (!at_end() && is_bare_char(line_[pos_])) {
+            while (!at_end() && is_bare_key_char(line_[pos_])) {
                 ++pos_;
             }
             if (pos_ == start) {
@@ -362,7 +334,7 @@ class ConfigParser {
             key = std::move(*parsed);
         } else {
             size_t start = pos_;
-            while (!at_end() && is_bare_char(line_[pos_])) {
+            while (!at_end() && is_bare_key_char(line_[pos_])) {
                 ++pos_;
             }
             if (pos_ == start) {

@@ -21,13 +21,6 @@ namespace tidb_backups {
 
 namespace {
 
-PageQuery base_query(const Settings& settings) {
-    PageQuery query;
-    query.region = settings.region;
-    query.project_id = settings.project_id;
-    return query;
-}
-
 // Feeds the listing's ordered results, filtered by the selection page by page, to the renderer,
 // and reports failed clusters in place. A sort holds every cluster's backups until finish().
 // A streamed page is flushed at once; when stdout cannot take it the listing is stopped, since

@@ -206,16 +206,9 @@ Status check_ca_bundle(const std::string& path) {
     return ok();
 }
 
-// The fields --fields and --sort-by accept: the documented ones and ClusterId.
-std::vector<std::string> known_fields() {
-    std::vector<std::string> known = documented_fields();
-    known.emplace_back(kClusterIdField);
-    return known;
-}
-
 // `name` (any case) as the field is spelled, or a usage error listing the valid fields.
 Expected<std::string> field_named(std::string_view name, std::string_view flag) {
-    const std::vector<std::string> known = known_fields();
+    const std::vector<std::string>& known = selectable_fields();
     auto same = [&](const std::string& field) { return same_ignoring_ascii_case(field, name); };
     auto match = std::find_if(known.begin(), known.end(), same);
     if (match == known.end()) {
@@ -523,7 +516,7 @@ Expected<ListPlan> resolve_list_plan(const ListOptions& options,
         }
         if (plan.render.fields.empty()) {
             return usage("--fields is empty",
-                         fmt::format("valid fields: {}", fmt::join(known_fields(), ", ")));
+                         fmt::format("valid fields: {}", fmt::join(selectable_fields(), ", ")));
         }
     }
     return plan;
