@@ -37,8 +37,12 @@ TerminalFacts probe_stdout() {
     return facts;
 }
 
-bool stderr_can_redraw(const Getenv& getenv) {
-    return isatty(STDERR_FILENO) == 1 && getenv("TERM") != "dumb";
+bool stderr_is_terminal() {
+    return isatty(STDERR_FILENO) == 1;
+}
+
+bool stderr_can_redraw(bool stderr_terminal, const Getenv& getenv) {
+    return stderr_terminal && getenv("TERM") != "dumb";
 }
 
 OutputStyle output_style(ColorMode mode, const TerminalFacts& stdout_facts, const Getenv& getenv) {

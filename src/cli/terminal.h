@@ -16,8 +16,11 @@ struct TerminalFacts {
 // Asks the real stdout (file descriptor 1).
 TerminalFacts probe_stdout();
 
+// Asks the real stderr (file descriptor 2) whether it is a terminal.
+bool stderr_is_terminal();
+
 // stderr is a terminal that can redraw a line (not TERM=dumb): where the progress line may go.
-bool stderr_can_redraw(const Getenv& getenv);
+bool stderr_can_redraw(bool stderr_terminal, const Getenv& getenv);
 
 // How output is shaped for where it goes.
 struct OutputStyle {
