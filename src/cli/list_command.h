@@ -10,6 +10,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/command.h"
+#include "cli/list_plan.h"
 #include "cli/settings.h"
 #include "core/cancellation.h"
 

@@ -1,36 +1,15 @@
-#include "core/http_wire.h"
-
+// The head half of http_wire.h: finding and parsing heads, framing, and writing heads.
 #include <algorithm>
-#include <limits>
 
 #include <fmt/format.h>
 
 #include "core/ascii.h"
+#include "core/http_text.h"
+#include "core/http_wire.h"
 
 namespace tidb_backups::http {
 
 namespace {
-
-// A chunk-size line is a few hex digits and perhaps an extension; this is plenty.
-constexpr std::size_t kMaxChunkLine = 4096;
-constexpr std::size_t kExcerptLength = 40;
-
-Error wire_error(std::string message) {
-    return make_error(ErrorKind::Network, std::move(message));
-}
-
-// A short, printable piece of what the peer sent, for an error message.
-std::string excerpt(std::string_view text) {
-    std::string out;
-    for (char c : text.substr(0, kExcerptLength)) {
-        auto byte = static_cast<unsigned char>(c);
-        out.push_back(byte < 0x20 || byte >= 0x7f ? '.' : c);
-    }
-    if (text.size() > kExcerptLength) {
-        out += "...";
-    }
-    return out;
-}
 
 bool is_token_char(char c) {
     if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
@@ -49,16 +28,6 @@ bool is_field_value(std::string_view text) {
         auto byte = static_cast<unsigned char>(c);
         return (byte < 0x20 && c != '\t') || byte == 0x7f;
     });
-}
-
-std::string_view trim(std::string_view text) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
-        text.remove_prefix(1);
-    }
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
-        text.remove_suffix(1);
-    }
-    return text;
 }
 
 // The lines of a head without their CR LF (or LF) ends; the empty line at the end is dropped.
@@ -100,14 +69,14 @@ Status parse_headers(const std::vector<std::string_view>& lines, Headers& header
                 return wire_error(fmt::format("malformed header line '{}'", excerpt(line)));
             }
             *last_value += ' ';
-            *last_value += trim(line);
+            *last_value += trim_ows(line);
             continue;
         }
         std::size_t colon = line.find(':');
         if (colon == std::string_view::npos || !is_token(line.substr(0, colon))) {
             return wire_error(fmt::format("malformed header line '{}'", excerpt(line)));
         }
-        std::string_view value = trim(line.substr(colon + 1));
+        std::string_view value = trim_ows(line.substr(colon + 1));
         if (!is_field_value(value)) {
             return wire_error(
                 fmt::format("control characters in header '{}'", excerpt(line.substr(0, colon))));
@@ -125,7 +94,7 @@ Expected<std::optional<std::uint64_t>> content_length(const Headers& headers) {
         // An empty value, or an empty item in a list, is as malformed as any other.
         for (bool more = true; more;) {
             std::size_t comma = value.find(',');
-            std::string_view item = trim(value.substr(0, comma));
+            std::string_view item = trim_ows(value.substr(0, comma));
             more = comma != std::string_view::npos;
             value = more ? value.substr(comma + 1) : std::string_view{};
             std::uint64_t number = 0;
@@ -156,7 +125,7 @@ Expected<bool> is_chunked(const Headers& headers) {
     for (std::string_view value : values) {
         while (!value.empty()) {
             std::size_t comma = value.find(',');
-            std::string_view item = trim(value.substr(0, comma));
+            std::string_view item = trim_ows(value.substr(0, comma));
             if (!item.empty()) {
                 codings.push_back(item);
             }
@@ -226,7 +195,7 @@ bool Headers::has_token(std::string_view name, std::string_view token) const {
     for (std::string_view value : all(name)) {
         while (!value.empty()) {
             std::size_t comma = value.find(',');
-            if (same_ignoring_ascii_case(trim(value.substr(0, comma)), token)) {
+            if (same_ignoring_ascii_case(trim_ows(value.substr(0, comma)), token)) {
                 return true;
             }
             value = comma == std::string_view::npos ? std::string_view{} : value.substr(comma + 1);
@@ -332,179 +301,6 @@ bool keeps_alive(int minor_version, const Headers& headers) {
         return false;
     }
     return minor_version >= 1 || headers.has_token("Connection", "keep-alive");
-}
-
-BodyReader::BodyReader(Framing framing, std::size_t max_body)
-    : framing_(framing), max_body_(max_body), state_(State::Data) {
-    switch (framing.kind) {
-        case Framing::Kind::None:
-            state_ = State::Done;
-            break;
-        case Framing::Kind::Length:
-            remaining_ = framing.length;
-            state_ = remaining_ == 0 ? State::Done : State::Data;
-            break;
-        case Framing::Kind::Chunked:
-            state_ = State::SizeLine;
-            break;
-        case Framing::Kind::UntilClose:
-            state_ = State::UntilClose;
-            break;
-    }
-}
-
-Error BodyReader::too_large() const {
-    return make_error(ErrorKind::Response,
-                      fmt::format("the body is larger than {} bytes", max_body_));
-}
-
-Expected<std::size_t> BodyReader::feed(std::string_view input, std::string& body) {
-    switch (framing_.kind) {
-        case Framing::Kind::None:
-            return std::size_t{0};
-        case Framing::Kind::Length: {
-            if (framing_.length > max_body_) {
-                return too_large();
-            }
-            auto take = static_cast<std::size_t>(
-                std::min<std::uint64_t>(remaining_, static_cast<std::uint64_t>(input.size())));
-            body.append(input.substr(0, take));
-            remaining_ -= take;
-            if (remaining_ == 0) {
-                state_ = State::Done;
-            }
-            return take;
-        }
-        case Framing::Kind::UntilClose:
-            if (body.size() + input.size() > max_body_) {
-                return too_large();
-            }
-            body.append(input);
-            return input.size();
-        case Framing::Kind::Chunked:
-            break;
-    }
-    return feed_chunked(input, body);
-}
-
-Expected<std::size_t> BodyReader::feed_chunked(std::string_view input, std::string& body) {
-    std::size_t at = 0;
-    // Collects one line into line_; true once its LF has been seen (line_ then holds it
-    // without the LF), false when the input ran out first.
-    auto take_line = [&](std::size_t bound) -> Expected<bool> {
-        std::size_t newline = input.find('\n', at);
-        std::size_t end = newline == std::string_view::npos ? input.size() : newline;
-        line_.append(input.substr(at, end - at));
-        at = newline == std::string_view::npos ? input.size() : newline + 1;
-        if (line_.size() > bound) {
-            return wire_error("a malformed chunked body (a line too long)");
-        }
-        return newline != std::string_view::npos;
-    };
-    while (state_ != State::Done && at < input.size()) {
-        switch (state_) {
-            case State::SizeLine: {
-                Expected<bool> line = take_line(kMaxChunkLine);
-                if (!line) {
-                    return line.error();
-                }
-                if (!*line) {
-                    break;
-                }
-                std::string_view text = line_;
-                if (!text.empty() && text.back() == '\r') {
-                    text.remove_suffix(1);
-                }
-                std::uint64_t size = 0;
-                std::size_t digits = 0;
-                for (; digits < text.size(); ++digits) {
-                    char c = ascii_lower(text[digits]);
-                    int value = c >= '0' && c <= '9'   ? c - '0'
-                                : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                                                       : -1;
-                    if (value < 0) {
-                        break;
-                    }
-                    if (size > (std::numeric_limits<std::uint64_t>::max() >> 4)) {
-                        return too_large();
-                    }
-                    size = size * 16 + static_cast<std::uint64_t>(value);
-                }
-                std::string_view after = trim(text.substr(digits));
-                if (digits == 0 || (!after.empty() && after.front() != ';')) {
-                    return wire_error(fmt::format("a malformed chunk size '{}'", excerpt(text)));
-                }
-                line_.clear();
-                if (size == 0) {
-                    state_ = State::Trailers;
-                    trailer_bytes_ = 0;
-                    break;
-                }
-                if (size > max_body_ - std::min(max_body_, body.size())) {
-                    return too_large();
-                }
-                remaining_ = size;
-                state_ = State::Data;
-                break;
-            }
-            case State::Data: {
-                std::size_t take = static_cast<std::size_t>(std::min<std::uint64_t>(
-                    remaining_, static_cast<std::uint64_t>(input.size() - at)));
-                body.append(input.substr(at, take));
-                at += take;
-                remaining_ -= take;
-                if (remaining_ == 0) {
-                    state_ = State::DataEnd;
-                }
-                break;
-            }
-            case State::DataEnd: {
-                Expected<bool> line = take_line(1);
-                if (!line) {
-                    return line.error();
-                }
-                if (*line) {
-                    if (!line_.empty() && line_ != "\r") {
-                        return wire_error("a malformed chunked body (no line end after a chunk)");
-                    }
-                    line_.clear();
-                    state_ = State::SizeLine;
-                }
-                break;
-            }
-            case State::Trailers: {
-                std::size_t before = at;
-                Expected<bool> line = take_line(kMaxHeadBytes);
-                if (!line) {
-                    return line.error();
-                }
-                trailer_bytes_ += at - before;
-                if (trailer_bytes_ > kMaxHeadBytes) {
-                    return wire_error("the trailers of a chunked body are too large");
-                }
-                if (*line) {
-                    bool blank = line_.empty() || line_ == "\r";
-                    line_.clear();
-                    if (blank) {
-                        state_ = State::Done;
-                    }
-                }
-                break;
-            }
-            case State::UntilClose:
-            case State::Done:
-                break;
-        }
-    }
-    return at;
-}
-
-Status BodyReader::end_of_input() {
-    if (state_ == State::UntilClose || state_ == State::Done) {
-        state_ = State::Done;
-        return ok();
-    }
-    return wire_error("the connection closed before the end of the body");
 }
 
 std::string format_request(std::string_view method, std::string_view target,
