@@ -11,6 +11,8 @@
 
 #include <fmt/format.h>
 
+#include "cli/descriptor.h"
+
 namespace tidb_backups {
 
 namespace {
@@ -91,21 +93,8 @@ Error read_failure(const std::string& path, int error_number) {
                       hint);
 }
 
-// Closes the descriptor on every way out of load_config_file.
-class OpenFile {
-  public:
-    explicit OpenFile(int fd) : fd_(fd) {}
-    OpenFile(const OpenFile&) = delete;
-    OpenFile& operator=(const OpenFile&) = delete;
-    ~OpenFile() { ::close(fd_); }
-    int fd() const { return fd_; }
-
-  private:
-    int fd_;
-};
-
 // The file holds the private key: read it, then wipe what it passed through.
-Expected<std::string> read_all(const OpenFile& file, const std::string& path) {
+Expected<std::string> read_all(const Descriptor& file, const std::string& path) {
     char buffer[8192];
     std::string text;
     // Room for the largest file we accept, so no growing leaves a copy behind in freed memory
@@ -269,7 +258,7 @@ Expected<std::optional<ConfigFile>> load_config_file(const std::string& path) {
     if (fd < 0) {
         return read_failure(path, errno);
     }
-    OpenFile file(fd);
+    Descriptor file(fd);
     struct stat info {};
     if (::fstat(file.fd(), &info) != 0) {
         return read_failure(path, errno);

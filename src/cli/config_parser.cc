@@ -173,6 +173,26 @@ class ConfigParser {
         }
     }
 
+    // A table or key name at pos_, moving past it: a quoted string (`quoted_what` names it in
+    // errors) or a bare key; nullopt when neither starts here.
+    Expected<std::optional<std::string>> parse_name(std::string_view quoted_what) {
+        if (peek() == '"' || peek() == '\'') {
+            Expected<std::string> quoted = parse_string(quoted_what);
+            if (!quoted) {
+                return quoted.error();
+            }
+            return std::optional<std::string>(std::move(*quoted));
+        }
+        size_t start = pos_;
+        while (!at_end() && is_bare_key_char(line_[pos_])) {
+            ++pos_;
+        }
+        if (pos_ == start) {
+            return std::optional<std::string>();
+        }
+        return std::optional<std::string>(line_.substr(start, pos_ - start));
+    }
+
     Status parse_line() {
         for (size_t i = 0; i < line_.size();) {
             char32_t ignored = 0;
@@ -282,24 +302,14 @@ class ConfigParser {
         }
         ++pos_;
         skip_spaces();
-        std::string name;
-        if (peek() == '"' || peek() == '\'') {
-            auto quoted = parse_string("the table name");
-            if (!quoted) {
-                return quoted.error();
-            }
-            name = std::move(*quoted);
-        } else {
-            size_t start = pos_;
-            while (!at_end() && is_bare_key_char(line_[pos_])) {
-                ++pos_;
-            }
-            if (pos_ == start) {
-                return fail("expected a profile name after '['",
-                            "a table header looks like [default]");
-            }
-            name = line_.substr(start, pos_ - start);
+        Expected<std::optional<std::string>> parsed = parse_name("the table name");
+        if (!parsed) {
+            return parsed.error();
         }
+        if (!*parsed) {
+            return fail("expected a profile name after '['", "a table header looks like [default]");
+        }
+        std::string name = std::move(**parsed);
         skip_spaces();
         if (peek() == '.') {
             return fail("nested tables ([a.b]) are not supported", "a profile is one [name] table");
@@ -325,24 +335,15 @@ class ConfigParser {
     }
 
     Status parse_key_value() {
-        std::string key;
-        if (peek() == '"' || peek() == '\'') {
-            auto parsed = parse_string("a quoted key");
-            if (!parsed) {
-                return parsed.error();
-            }
-            key = std::move(*parsed);
-        } else {
-            size_t start = pos_;
-            while (!at_end() && is_bare_key_char(line_[pos_])) {
-                ++pos_;
-            }
-            if (pos_ == start) {
-                return fail(fmt::format("unexpected character at column {}", column()),
-                            "a line is a [profile] header, key = \"value\", or a # comment");
-            }
-            key = line_.substr(start, pos_ - start);
+        Expected<std::optional<std::string>> parsed = parse_name("a quoted key");
+        if (!parsed) {
+            return parsed.error();
         }
+        if (!*parsed) {
+            return fail(fmt::format("unexpected character at column {}", column()),
+                        "a line is a [profile] header, key = \"value\", or a # comment");
+        }
+        std::string key = std::move(**parsed);
         size_t after_key = pos_;
         skip_spaces();
         if (peek() == '.') {

@@ -189,6 +189,17 @@ Status check_ca_bundle(const std::string& path) {
     return ok();
 }
 
+// The value `parsed` from `text`, or the error listing what --flag takes.
+template <typename Choice>
+Expected<Choice> one_of(std::optional<Choice> parsed, std::string_view flag,
+                        const std::string& text, const std::vector<std::string>& names) {
+    if (!parsed) {
+        return usage(fmt::format("invalid value for {}: '{}' (expected one of {})", flag, text,
+                                 fmt::join(names, ", ")));
+    }
+    return *parsed;
+}
+
 }  // namespace
 
 Expected<std::int64_t> whole_number(const std::string& text, std::string_view flag,
@@ -233,21 +244,11 @@ Expected<std::vector<std::string>> value_list(const std::vector<std::string>& gi
 }
 
 Expected<OutputFormat> output_format_flag(const std::string& text) {
-    auto format = parse_output_format(text);
-    if (!format) {
-        return usage(fmt::format("invalid value for --output: '{}' (expected one of {})", text,
-                                 fmt::join(output_format_names(), ", ")));
-    }
-    return *format;
+    return one_of(parse_output_format(text), "--output", text, output_format_names());
 }
 
 Expected<TimeFormat> time_format_flag(const std::string& text) {
-    auto time_format = parse_time_format(text);
-    if (!time_format) {
-        return usage(fmt::format("invalid value for --time-format: '{}' (expected one of {})", text,
-                                 fmt::join(time_format_names(), ", ")));
-    }
-    return *time_format;
+    return one_of(parse_time_format(text), "--time-format", text, time_format_names());
 }
 
 Expected<std::vector<std::string>> fields_flag(const std::string& text) {

@@ -165,6 +165,80 @@ Expected<Framing> framing_of(const Headers& headers, Framing::Kind otherwise) {
     return Framing{otherwise, 0};
 }
 
+// "Name: value" lines, then the empty line that ends a head.
+void append_headers(std::string& out, const std::vector<Header>& headers) {
+    for (const auto& header : headers) {
+        out += header.name;
+        out += ": ";
+        out += header.value;
+        out += "\r\n";
+    }
+    out += "\r\n";
+}
+
+// A head of type Head: `parse_start_line` reads its first line (the one `what` names), then the
+// header lines follow.
+template <typename Head, typename StartLineParser>
+Expected<Head> parse_head(std::string_view head, std::string_view what,
+                          StartLineParser parse_start_line) {
+    std::vector<std::string_view> lines = head_lines(head);
+    if (lines.empty()) {
+        return wire_error(fmt::format("an empty {}", what));
+    }
+    Expected<Head> parsed = parse_start_line(lines.front());
+    if (!parsed) {
+        return parsed;
+    }
+    if (Status headers = parse_headers(lines, parsed->headers); !headers) {
+        return headers.error();
+    }
+    return parsed;
+}
+
+// "HTTP/1.1 200 OK": the response's version, status and reason; its headers are left empty.
+Expected<ResponseHead> parse_status_line(std::string_view status_line) {
+    std::size_t space = status_line.find(' ');
+    std::optional<int> minor = http_version(status_line.substr(0, space));
+    std::string_view rest =
+        space == std::string_view::npos ? std::string_view{} : status_line.substr(space + 1);
+    std::string_view code = rest.substr(0, 3);
+    bool digits = code.size() == 3 && std::all_of(code.begin(), code.end(),
+                                                  [](char c) { return c >= '0' && c <= '9'; });
+    if (!minor || !digits || code[0] < '1' || code[0] > '5' ||
+        (rest.size() > 3 && rest[3] != ' ') || !is_field_value(rest)) {
+        return wire_error(fmt::format("not an HTTP status line: '{}'", excerpt(status_line)));
+    }
+    ResponseHead response;
+    response.minor_version = *minor;
+    response.status = (code[0] - '0') * 100 + (code[1] - '0') * 10 + (code[2] - '0');
+    response.reason = rest.size() > 4 ? std::string(rest.substr(4)) : std::string();
+    return response;
+}
+
+// "GET /path HTTP/1.1": the request's method, target and version; its headers are left empty.
+Expected<RequestHead> parse_request_line(std::string_view request_line) {
+    std::size_t first = request_line.find(' ');
+    std::size_t last = request_line.rfind(' ');
+    if (first == std::string_view::npos || first == last) {
+        return wire_error(fmt::format("not an HTTP request line: '{}'", excerpt(request_line)));
+    }
+    std::string_view method = request_line.substr(0, first);
+    std::string_view target = request_line.substr(first + 1, last - first - 1);
+    std::optional<int> minor = http_version(request_line.substr(last + 1));
+    bool target_ok = !target.empty() && std::none_of(target.begin(), target.end(), [](char c) {
+        auto byte = static_cast<unsigned char>(c);
+        return byte <= 0x20 || byte == 0x7f;
+    });
+    if (!is_token(method) || !target_ok || !minor) {
+        return wire_error(fmt::format("not an HTTP request line: '{}'", excerpt(request_line)));
+    }
+    RequestHead request;
+    request.method = std::string(method);
+    request.target = std::string(target);
+    request.minor_version = *minor;
+    return request;
+}
+
 }  // namespace
 
 std::string& Headers::add(std::string name, std::string value) {
@@ -228,61 +302,11 @@ std::optional<std::size_t> find_head_end(std::string_view buffer, std::size_t fr
 }
 
 Expected<ResponseHead> parse_response_head(std::string_view head) {
-    std::vector<std::string_view> lines = head_lines(head);
-    if (lines.empty()) {
-        return wire_error("an empty status line");
-    }
-    std::string_view status_line = lines.front();
-    std::size_t space = status_line.find(' ');
-    std::optional<int> minor = http_version(status_line.substr(0, space));
-    std::string_view rest =
-        space == std::string_view::npos ? std::string_view{} : status_line.substr(space + 1);
-    std::string_view code = rest.substr(0, 3);
-    bool digits = code.size() == 3 && std::all_of(code.begin(), code.end(),
-                                                  [](char c) { return c >= '0' && c <= '9'; });
-    if (!minor || !digits || code[0] < '1' || code[0] > '5' ||
-        (rest.size() > 3 && rest[3] != ' ') || !is_field_value(rest)) {
-        return wire_error(fmt::format("not an HTTP status line: '{}'", excerpt(status_line)));
-    }
-    ResponseHead response;
-    response.minor_version = *minor;
-    response.status = (code[0] - '0') * 100 + (code[1] - '0') * 10 + (code[2] - '0');
-    response.reason = rest.size() > 4 ? std::string(rest.substr(4)) : std::string();
-    if (Status headers = parse_headers(lines, response.headers); !headers) {
-        return headers.error();
-    }
-    return response;
+    return parse_head<ResponseHead>(head, "status line", parse_status_line);
 }
 
 Expected<RequestHead> parse_request_head(std::string_view head) {
-    std::vector<std::string_view> lines = head_lines(head);
-    if (lines.empty()) {
-        return wire_error("an empty request line");
-    }
-    std::string_view request_line = lines.front();
-    std::size_t first = request_line.find(' ');
-    std::size_t last = request_line.rfind(' ');
-    if (first == std::string_view::npos || first == last) {
-        return wire_error(fmt::format("not an HTTP request line: '{}'", excerpt(request_line)));
-    }
-    std::string_view method = request_line.substr(0, first);
-    std::string_view target = request_line.substr(first + 1, last - first - 1);
-    std::optional<int> minor = http_version(request_line.substr(last + 1));
-    bool target_ok = !target.empty() && std::none_of(target.begin(), target.end(), [](char c) {
-        auto byte = static_cast<unsigned char>(c);
-        return byte <= 0x20 || byte == 0x7f;
-    });
-    if (!is_token(method) || !target_ok || !minor) {
-        return wire_error(fmt::format("not an HTTP request line: '{}'", excerpt(request_line)));
-    }
-    RequestHead request;
-    request.method = std::string(method);
-    request.target = std::string(target);
-    request.minor_version = *minor;
-    if (Status headers = parse_headers(lines, request.headers); !headers) {
-        return headers.error();
-    }
-    return request;
+    return parse_head<RequestHead>(head, "request line", parse_request_line);
 }
 
 Expected<Framing> response_framing(const ResponseHead& head) {
@@ -306,13 +330,7 @@ bool keeps_alive(int minor_version, const Headers& headers) {
 std::string format_request(std::string_view method, std::string_view target,
                            const std::vector<Header>& headers, std::string_view body) {
     std::string out = fmt::format("{} {} HTTP/1.1\r\n", method, target);
-    for (const auto& header : headers) {
-        out += header.name;
-        out += ": ";
-        out += header.value;
-        out += "\r\n";
-    }
-    out += "\r\n";
+    append_headers(out, headers);
     out += body;
     return out;
 }
@@ -320,17 +338,11 @@ std::string format_request(std::string_view method, std::string_view target,
 std::string format_response_head(int status, std::string_view reason,
                                  const std::vector<Header>& headers) {
     std::string out = fmt::format("HTTP/1.1 {} {}\r\n", status, reason);
-    for (const auto& header : headers) {
-        out += header.name;
-        out += ": ";
-        out += header.value;
-        out += "\r\n";
-    }
-    out += "\r\n";
+    append_headers(out, headers);
     return out;
 }
 
-std::string_view reason_phrase(int status) {
+std::string_view reason_phrase(int status, std::string_view unknown) {
     switch (status) {
         case 100:
             return "Continue";
@@ -367,7 +379,7 @@ std::string_view reason_phrase(int status) {
         case 504:
             return "Gateway Timeout";
         default:
-            return "Unknown";
+            return unknown;
     }
 }
 
