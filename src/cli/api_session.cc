@@ -14,6 +14,13 @@ std::string user_agent() {
     return fmt::format("tidb-backups/{}", kVersion);
 }
 
+PageQuery base_query(const Settings& settings) {
+    PageQuery query;
+    query.region = settings.region;
+    query.project_id = settings.project_id;
+    return query;
+}
+
 ApiSession::ApiSession(const Settings& settings, std::ostream& err, Cancellation* cancellation,
                        std::function<void()> before_log)
     : settings_(settings),
@@ -50,10 +57,7 @@ PageSourceFactory ApiSession::page_sources() {
         }
         return cancellation_->sleep_for(delay);
     };
-    PageQuery base;
-    base.region = settings_.region;
-    base.project_id = settings_.project_id;
-    return [this, log, sleep, base]() -> std::unique_ptr<PageSource> {
+    return [this, log, sleep, base = base_query(settings_)]() -> std::unique_ptr<PageSource> {
         return std::make_unique<ApiPageSource>(make_http_transport(transport_), signer_, policy_,
                                                base, settings_.endpoint.url(), log, sleep);
     };

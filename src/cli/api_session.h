@@ -18,6 +18,9 @@ namespace tidb_backups {
 // "tidb-backups/0.1.0", sent as User-Agent.
 std::string user_agent();
 
+// What every list request of these settings names: the region and the project.
+PageQuery base_query(const Settings& settings);
+
 class ApiSession {
   public:
     // `before_log` runs under the stderr lock before a log line, e.g. to erase a progress line.

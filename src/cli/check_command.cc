@@ -73,19 +73,20 @@ std::string warning_prefix(const CheckPlan& plan, std::size_t cluster) {
 // A verdict that cannot be written stops the listing: the rest could not be written either.
 class VerdictObserver final : public ListingObserver {
   public:
-    VerdictObserver(const CheckPlan& plan, std::mutex& err_mutex, std::ostream& out,
-                    std::ostream& err, Cancellation& stop)
-        : plan_(plan), err_mutex_(err_mutex), out_(out), err_(err), stop_(stop) {}
+    VerdictObserver(const CheckPlan& plan, const Clock& clock, std::mutex& err_mutex,
+                    std::ostream& out, std::ostream& err, Cancellation& stop)
+        : plan_(plan), clock_(clock), err_mutex_(err_mutex), out_(out), err_(err), stop_(stop) {}
 
     void backups(std::size_t /*cluster*/, std::vector<BackupObject>&& page) override {
+        const std::int64_t now = clock_();
         for (const auto& backup : page) {
-            consider_backup(newest_, backup, plan_.rule.state);
+            consider_backup(newest_, backup, plan_.rule.state, now);
         }
     }
 
     void cluster_finished(std::size_t cluster) override {
         // Judged at the moment the cluster is complete, so a slow listing cannot look younger.
-        Verdict verdict = judge_freshness(newest_, plan_.rule, std::time(nullptr));
+        Verdict verdict = judge_freshness(newest_, plan_.rule, clock_());
         if (!verdict.warning.empty()) {
             std::lock_guard lock(err_mutex_);
             print_warning(err_, warning_prefix(plan_, cluster) + verdict.warning);
@@ -130,6 +131,7 @@ class VerdictObserver final : public ListingObserver {
     }
 
     const CheckPlan& plan_;
+    const Clock& clock_;
     std::mutex& err_mutex_;
     std::ostream& out_;
     std::ostream& err_;
@@ -290,15 +292,16 @@ int check_exit_code(const std::optional<Error>& first_failure, std::size_t stale
     return stale_clusters > 0 ? 1 : 0;
 }
 
-int run_check(const Settings& settings, const CheckPlan& plan, std::ostream& out, std::ostream& err,
-              Cancellation* cancellation) {
+int run_check(const Settings& settings, const CheckPlan& plan, CommandContext& context) {
+    std::ostream& out = context.out;
+    std::ostream& err = context.err;
     // Ctrl-C, or the observer when stdout fails, stops the listing.
-    ListingStop stop(cancellation);
+    ListingStop stop(context.cancellation);
     ApiSession session(settings, err, &stop.cancellation());
     std::mutex& err_mutex = session.err_mutex();
     PageSourceFactory sources = session.page_sources();
 
-    VerdictObserver observer(plan, err_mutex, out, err, stop.cancellation());
+    VerdictObserver observer(plan, context.clock, err_mutex, out, err, stop.cancellation());
     ListingOptions options;
     options.window = PageWindow{std::nullopt, 0, kMaxPageSize};
     options.concurrency = plan.concurrency;
@@ -344,7 +347,7 @@ int execute_check(const CheckOptions& options, const GlobalOptions& global,
         return fail(context, settings.error());
     }
     context.watch_interrupts();
-    return run_check(*settings, *plan, context.out, context.err, context.cancellation);
+    return run_check(*settings, *plan, context);
 }
 
 }  // namespace tidb_backups

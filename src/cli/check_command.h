@@ -98,12 +98,12 @@ Verdict judge_freshness(const std::optional<NewestBackup>& newest, const Freshne
 // is stale, else 0.
 int check_exit_code(const std::optional<Error>& first_failure, std::size_t stale_clusters);
 
-// Lists every cluster of `plan` and prints one verdict line per cluster on `out` (prefixed
-// with the cluster id when there are several) as each completes; failed clusters are
-// reported on `err`. Returns the exit code (130 when `cancellation` fired; 7 when `out` could
-// not be written, which stops the listing at once and is for the owner of `out` to explain).
-int run_check(const Settings& settings, const CheckPlan& plan, std::ostream& out, std::ostream& err,
-              Cancellation* cancellation = nullptr);
+// Lists every cluster of `plan` and prints one verdict line per cluster on the context's `out`
+// (prefixed with the cluster id when there are several) as each completes, judged at the
+// context's clock; failed clusters are reported on its `err`. Returns the exit code (130 when
+// its `cancellation` fired; 7 when `out` could not be written, which stops the listing at once
+// and is for the owner of `out` to explain).
+int run_check(const Settings& settings, const CheckPlan& plan, CommandContext& context);
 
 // Declares `check` and its flags, writing into `options`.
 CLI::App* add_check_command(CLI::App& app, CheckOptions& options);

@@ -1,9 +1,15 @@
 #include "cli/command.h"
 
+#include <ctime>
+
 #include "cli/ids_from.h"
 #include "cli/report.h"
 
 namespace tidb_backups {
+
+Clock system_clock() {
+    return [] { return static_cast<std::int64_t>(std::time(nullptr)); };
+}
 
 std::function<std::string()> stdin_reader(CommandContext& context) {
     // One byte past the bound tells resolve_list_plan that stdin is too large, and no more is

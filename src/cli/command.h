@@ -1,17 +1,24 @@
-// What every command runs with: the standard streams, the environment and Ctrl-C, so a
-// command can be run by main or by a test alike.
+// What every command runs with: the standard streams, the environment, the clock and Ctrl-C,
+// so a command can be run by main or by a test alike.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <istream>
 #include <memory>
 #include <ostream>
 
 #include "cli/settings.h"
+#include "cli/terminal.h"
 #include "core/cancellation.h"
 
 namespace tidb_backups {
+
+// The time now in epoch seconds; injectable so tests can fix it.
+using Clock = std::function<std::int64_t()>;
+// The system's real-time clock.
+Clock system_clock();
 
 struct CommandContext {
     std::istream& in;
@@ -22,6 +29,10 @@ struct CommandContext {
     Cancellation* cancellation = nullptr;
     // Starts turning Ctrl-C into cancellation; commands call it before they go to the network.
     std::function<void()> watch_interrupts = [] {};
+    // What ages count from: --since and --until of list, the verdicts of check.
+    Clock clock = system_clock();
+    // The progress line is drawn only on a terminal (the real stderr unless a test says).
+    bool err_is_terminal = stderr_is_terminal();
 };
 
 // resolve_settings, then the warnings it found (unless -q) and the --insecure warning on

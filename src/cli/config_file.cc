@@ -11,6 +11,8 @@
 
 #include <fmt/format.h>
 
+#include "cli/descriptor.h"
+
 namespace tidb_backups {
 
 namespace {
@@ -21,13 +23,8 @@ constexpr size_t kMaxConfigBytes = 1 << 20;
 constexpr const char* kChooseAnotherFile =
     "choose another file with --config or TIDB_BACKUPS_CONFIG";
 
-bool is_bare_char(char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
-           c == '-';
-}
-
 bool is_bare_key(std::string_view name) {
-    return !name.empty() && std::all_of(name.begin(), name.end(), is_bare_char);
+    return !name.empty() && std::all_of(name.begin(), name.end(), is_bare_key_char);
 }
 
 void append_basic_string(std::string& out, std::string_view text) {
@@ -73,7 +70,7 @@ std::string shell_word(std::string path) {
     }
     bool plain =
         !path.empty() && path.front() != '~' && std::all_of(path.begin(), path.end(), [](char c) {
-            return is_bare_char(c) ||
+            return is_bare_key_char(c) ||
                    std::string_view("./+,:@%=").find(c) != std::string_view::npos;
         });
     if (plain) {
@@ -96,21 +93,8 @@ Error read_failure(const std::string& path, int error_number) {
                       hint);
 }
 
-// Closes the descriptor on every way out of load_config_file.
-class OpenFile {
-  public:
-    explicit OpenFile(int fd) : fd_(fd) {}
-    OpenFile(const OpenFile&) = delete;
-    OpenFile& operator=(const OpenFile&) = delete;
-    ~OpenFile() { ::close(fd_); }
-    int fd() const { return fd_; }
-
-  private:
-    int fd_;
-};
-
 // The file holds the private key: read it, then wipe what it passed through.
-Expected<std::string> read_all(const OpenFile& file, const std::string& path) {
+Expected<std::string> read_all(const Descriptor& file, const std::string& path) {
     char buffer[8192];
     std::string text;
     // Room for the largest file we accept, so no growing leaves a copy behind in freed memory
@@ -274,7 +258,7 @@ Expected<std::optional<ConfigFile>> load_config_file(const std::string& path) {
     if (fd < 0) {
         return read_failure(path, errno);
     }
-    OpenFile file(fd);
+    Descriptor file(fd);
     struct stat info {};
     if (::fstat(file.fd(), &info) != 0) {
         return read_failure(path, errno);

@@ -55,6 +55,12 @@ Expected<ConfigFile> parse_config(std::string_view text, std::string_view file_n
 // be valid UTF-8, as everything parse_config returns is.
 std::string serialize_config(const ConfigFile& config);
 
+// A character of a bare (unquoted) TOML key: an ASCII letter or digit, '_' or '-'.
+inline bool is_bare_key_char(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-';
+}
+
 // A table or key name as written in a config file: bare when it can be, else a quoted string.
 std::string format_toml_key(std::string_view name);
 

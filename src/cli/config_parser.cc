@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include "core/utf8.h"
+
 namespace tidb_backups {
 
 namespace {
@@ -28,11 +30,6 @@ class WipeOnExit {
     std::string& text_;
 };
 
-bool is_bare_char(char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
-           c == '-';
-}
-
 bool is_space(char c) {
     return c == ' ' || c == '\t';
 }
@@ -41,32 +38,6 @@ bool is_space(char c) {
 bool is_control(char c) {
     auto byte = static_cast<unsigned char>(c);
     return (byte < 0x20 && c != '\t') || byte == 0x7F;
-}
-
-// The length of the well-formed UTF-8 sequence that starts at text[pos], or 0 if there is none.
-size_t utf8_length(std::string_view text, size_t pos) {
-    auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
-    unsigned char lead = byte(pos);
-    size_t length = lead < 0x80                    ? 1
-                    : lead >= 0xC2 && lead <= 0xDF ? 2
-                    : lead >= 0xE0 && lead <= 0xEF ? 3
-                    : lead >= 0xF0 && lead <= 0xF4 ? 4
-                                                   : 0;
-    if (length == 0 || pos + length > text.size()) {
-        return 0;
-    }
-    for (size_t i = 1; i < length; ++i) {
-        if ((byte(pos + i) & 0xC0) != 0x80) {
-            return 0;
-        }
-    }
-    // Reject overlong forms, surrogates and code points above U+10FFFF.
-    unsigned char second = length > 1 ? byte(pos + 1) : 0;
-    if ((lead == 0xE0 && second < 0xA0) || (lead == 0xED && second > 0x9F) ||
-        (lead == 0xF0 && second < 0x90) || (lead == 0xF4 && second > 0x8F)) {
-        return 0;
-    }
-    return length;
 }
 
 // Appends code_point as UTF-8; false when it is not a Unicode scalar value.
@@ -202,9 +173,30 @@ class ConfigParser {
         }
     }
 
+    // A table or key name at pos_, moving past it: a quoted string (`quoted_what` names it in
+    // errors) or a bare key; nullopt when neither starts here.
+    Expected<std::optional<std::string>> parse_name(std::string_view quoted_what) {
+        if (peek() == '"' || peek() == '\'') {
+            Expected<std::string> quoted = parse_string(quoted_what);
+            if (!quoted) {
+                return quoted.error();
+            }
+            return std::optional<std::string>(std::move(*quoted));
+        }
+        size_t start = pos_;
+        while (!at_end() && is_bare_key_char(line_[pos_])) {
+            ++pos_;
+        }
+        if (pos_ == start) {
+            return std::optional<std::string>();
+        }
+        return std::optional<std::string>(line_.substr(start, pos_ - start));
+    }
+
     Status parse_line() {
         for (size_t i = 0; i < line_.size();) {
-            size_t length = utf8_length(line_, i);
+            char32_t ignored = 0;
+            size_t length = decode_utf8(line_, i, ignored);
             if (length == 0) {
                 return fail(fmt::format("invalid UTF-8 at byte {} of the line", i + 1),
                             "save the config file as UTF-8");
@@ -310,24 +302,14 @@ class ConfigParser {
         }
         ++pos_;
         skip_spaces();
-        std::string name;
-        if (peek() == '"' || peek() == '\'') {
-            auto quoted = parse_string("the table name");
-            if (!quoted) {
-                return quoted.error();
-            }
-            name = std::move(*quoted);
-        } else {
-            size_t start = pos_;
-            while (!at_end() && is_bare_char(line_[pos_])) {
-                ++pos_;
-            }
-            if (pos_ == start) {
-                return fail("expected a profile name after '['",
-                            "a table header looks like [default]");
-            }
-            name = line_.substr(start, pos_ - start);
+        Expected<std::optional<std::string>> parsed = parse_name("the table name");
+        if (!parsed) {
+            return parsed.error();
         }
+        if (!*parsed) {
+            return fail("expected a profile name after '['", "a table header looks like [default]");
+        }
+        std::string name = std::move(**parsed);
         skip_spaces();
         if (peek() == '.') {
             return fail("nested tables ([a.b]) are not supported", "a profile is one [name] table");
@@ -353,24 +335,15 @@ class ConfigParser {
     }
 
     Status parse_key_value() {
-        std::string key;
-        if (peek() == '"' || peek() == '\'') {
-            auto parsed = parse_string("a quoted key");
-            if (!parsed) {
-                return parsed.error();
-            }
-            key = std::move(*parsed);
-        } else {
-            size_t start = pos_;
-            while (!at_end() && is_bare_char(line_[pos_])) {
-                ++pos_;
-            }
-            if (pos_ == start) {
-                return fail(fmt::format("unexpected character at column {}", column()),
-                            "a line is a [profile] header, key = \"value\", or a # comment");
-            }
-            key = line_.substr(start, pos_ - start);
+        Expected<std::optional<std::string>> parsed = parse_name("a quoted key");
+        if (!parsed) {
+            return parsed.error();
         }
+        if (!*parsed) {
+            return fail(fmt::format("unexpected character at column {}", column()),
+                        "a line is a [profile] header, key = \"value\", or a # comment");
+        }
+        std::string key = std::move(**parsed);
         size_t after_key = pos_;
         skip_spaces();
         if (peek() == '.') {

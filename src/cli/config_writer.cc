@@ -58,6 +58,21 @@ Status create_directories(const std::string& directory, const std::string& path)
     }
 }
 
+// `path` split as split_path does, once its directory exists (created as needed); an error when
+// `path` names a directory rather than a file.
+Expected<std::pair<std::string, std::string>> make_parent_directory(const std::string& path) {
+    auto parts = split_path(path);
+    if (parts.second.empty()) {
+        return make_error(ErrorKind::Config,
+                          fmt::format("config file {} names a directory, not a file", path),
+                          kChooseAnotherFile);
+    }
+    if (Status created = create_directories(parts.first, path); !created) {
+        return created.error();
+    }
+    return parts;
+}
+
 // The temporary file until it is renamed into place: removed on every other way out.
 class TemporaryFile {
   public:
@@ -133,14 +148,8 @@ std::string config_lock_path(const std::string& path) {
 }
 
 Expected<ConfigLock> lock_config_file(const std::string& path, std::chrono::milliseconds wait) {
-    auto [directory, base] = split_path(path);
-    if (base.empty()) {
-        return make_error(ErrorKind::Config,
-                          fmt::format("config file {} names a directory, not a file", path),
-                          kChooseAnotherFile);
-    }
-    if (Status created = create_directories(directory, path); !created) {
-        return created.error();
+    if (Expected<std::pair<std::string, std::string>> parts = make_parent_directory(path); !parts) {
+        return parts.error();
     }
     const std::string lock_path = config_lock_path(path);
     // O_NOFOLLOW: a link planted there must not make us create or lock another file.
@@ -206,15 +215,11 @@ Status save_config_file(const std::string& path, const ConfigFile& config) {
     if (Status target = check_config_target(path); !target) {
         return target;
     }
-    auto [directory, base] = split_path(path);
-    if (base.empty()) {
-        return make_error(ErrorKind::Config,
-                          fmt::format("config file {} names a directory, not a file", path),
-                          kChooseAnotherFile);
+    Expected<std::pair<std::string, std::string>> parts = make_parent_directory(path);
+    if (!parts) {
+        return parts.error();
     }
-    if (Status created = create_directories(directory, path); !created) {
-        return created;
-    }
+    const auto& [directory, base] = *parts;
     struct stat existing {};
     bool replacing = ::lstat(path.c_str(), &existing) == 0;
 

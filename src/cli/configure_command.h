@@ -50,13 +50,6 @@ std::vector<std::string> missing_settings(const ConfigProfile* existing,
 using SecretLineReader = std::function<std::optional<std::string>(
     std::istream& in, std::ostream& prompt_to, std::string_view prompt)>;
 
-// The reader used on the real terminal: when stdin is a terminal, its ECHO is turned off before
-// the prompt is written and restored after the line is read (then a newline is written for the
-// Enter that was not echoed), also when Ctrl-C, SIGTERM, SIGHUP or SIGQUIT end the process
-// meanwhile; Ctrl-Z and fg turn it off again.
-std::optional<std::string> read_line_without_echo(std::istream& in, std::ostream& prompt_to,
-                                                  std::string_view prompt);
-
 CLI::App* add_configure_command(CLI::App& app, ConfigureOptions& options);
 
 // Runs configure; returns the exit code. The private key never reaches context.out or
@@ -64,7 +57,7 @@ CLI::App* add_configure_command(CLI::App& app, ConfigureOptions& options);
 int run_configure(const ConfigureOptions& options, const GlobalOptions& global,
                   CommandContext& context, const SecretLineReader& read_secret_line);
 
-// run_configure with read_line_without_echo.
+// run_configure with read_line_without_echo (cli/terminal.h).
 int execute_configure(const ConfigureOptions& options, const GlobalOptions& global,
                       CommandContext& context);
 

@@ -11,6 +11,8 @@
 
 #include <fmt/format.h>
 
+#include "cli/descriptor.h"
+
 namespace tidb_backups {
 
 namespace {
@@ -22,19 +24,6 @@ Error cannot_read(const std::string& path, int error_number) {
     return make_error(ErrorKind::Usage,
                       fmt::format("cannot read --ids-from '{}': {}", path, strerror(error_number)));
 }
-
-// Closes the descriptor on every way out of read_ids_file.
-class Descriptor {
-  public:
-    explicit Descriptor(int fd) : fd_(fd) {}
-    Descriptor(const Descriptor&) = delete;
-    Descriptor& operator=(const Descriptor&) = delete;
-    ~Descriptor() { ::close(fd_); }
-    int fd() const { return fd_; }
-
-  private:
-    int fd_;
-};
 
 // Reads until the end or past the bound, whichever comes first; `fd` blocks.
 Expected<std::string> read_blocking(int fd, const std::string& path) {

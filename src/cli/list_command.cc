@@ -21,13 +21,6 @@ namespace tidb_backups {
 
 namespace {
 
-PageQuery base_query(const Settings& settings) {
-    PageQuery query;
-    query.region = settings.region;
-    query.project_id = settings.project_id;
-    return query;
-}
-
 // Feeds the listing's ordered results, filtered by the selection page by page, to the renderer,
 // and reports failed clusters in place. A sort holds every cluster's backups until finish().
 // A streamed page is flushed at once; when stdout cannot take it the listing is stopped, since
@@ -297,16 +290,17 @@ CLI::App* add_list_command(CLI::App& app, ListOptions& list) {
     return command;
 }
 
-int run_list(const Settings& settings, const ListPlan& plan, std::ostream& out, std::ostream& err,
-             Cancellation* cancellation) {
+int run_list(const Settings& settings, const ListPlan& plan, CommandContext& context) {
+    std::ostream& out = context.out;
+    std::ostream& err = context.err;
     if (plan.dry_run) {
-        return print_dry_run(settings, plan, out, err, cancellation);
+        return print_dry_run(settings, plan, out, err, context.cancellation);
     }
 
     // Ctrl-C, or the observer when stdout fails, stops the listing.
-    ListingStop stop(cancellation);
+    ListingStop stop(context.cancellation);
     ProgressLine progress(err, !settings.quiet && settings.verbosity == 0 &&
-                                   stderr_can_redraw(process_environment()));
+                                   stderr_can_redraw(context.err_is_terminal, context.getenv));
     ApiSession session(settings, err, &stop.cancellation(), [&progress] { progress.clear(); });
     std::mutex& err_mutex = session.err_mutex();
     PageSourceFactory sources = session.page_sources();
@@ -346,7 +340,7 @@ int run_list(const Settings& settings, const ListPlan& plan, std::ostream& out, 
 int execute_list(const ListOptions& options, const GlobalOptions& global, CommandContext& context) {
     // List flags are checked before settings: a bad flag is exit 2 whatever the config says.
     Expected<ListPlan> plan =
-        resolve_list_plan(options, stdin_reader(context), std::nullopt, context.err);
+        resolve_list_plan(options, stdin_reader(context), context.clock(), context.err);
     if (!plan) {
         return fail(context, plan.error());
     }
@@ -360,7 +354,7 @@ int execute_list(const ListOptions& options, const GlobalOptions& global, Comman
     plan->render.color = style.color;
     plan->render.width = style.width;
     context.watch_interrupts();
-    return run_list(*settings, *plan, context.out, context.err, context.cancellation);
+    return run_list(*settings, *plan, context);
 }
 
 }  // namespace tidb_backups

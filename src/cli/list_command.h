@@ -10,17 +10,18 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/command.h"
+#include "cli/list_plan.h"
 #include "cli/settings.h"
 #include "core/cancellation.h"
 
 namespace tidb_backups {
 
-// Returns the process exit code; errors are reported on `err`, data goes to `out` only once
-// every cluster that succeeded is complete (ndjson, csv, tsv: page by page, each flushed).
-// `cancellation` (Ctrl-C) ends the listing early with exit 130. When `out` cannot be written the
-// listing stops at once and the code is 7 (ErrorKind::Output); the owner of `out` says why.
-int run_list(const Settings& settings, const ListPlan& plan, std::ostream& out, std::ostream& err,
-             Cancellation* cancellation = nullptr);
+// Returns the process exit code; errors are reported on the context's `err`, data goes to its
+// `out` only once every cluster that succeeded is complete (ndjson, csv, tsv: page by page,
+// each flushed). Its `cancellation` (Ctrl-C) ends the listing early with exit 130. When `out`
+// cannot be written the listing stops at once and the code is 7 (ErrorKind::Output); the owner
+// of `out` says why. The progress line asks the context's environment and err_is_terminal.
+int run_list(const Settings& settings, const ListPlan& plan, CommandContext& context);
 
 // The options `list` and `check` share, declared once: --id and --ids-from...
 void add_cluster_options(CLI::App& command, std::vector<std::string>& ids,

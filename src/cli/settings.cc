@@ -10,16 +10,13 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
-#include <iterator>
 #include <sstream>
 
 #include <fmt/format.h>
 
 #include "cli/config_file.h"
-#include "cli/ids_from.h"
 #include "core/ascii.h"
-#include "core/pager.h"
-#include "core/time_spec.h"
+#include "core/backup.h"
 
 namespace tidb_backups {
 
@@ -52,20 +49,6 @@ Error usage(std::string message, std::string hint = {}) {
 
 Error config(std::string message, std::string hint = {}) {
     return make_error(ErrorKind::Config, std::move(message), std::move(hint));
-}
-
-Expected<std::int64_t> whole_number(const std::string& text, std::string_view flag,
-                                    std::int64_t min, std::int64_t max) {
-    std::int64_t number = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
-    bool parsed = !text.empty() && ec == std::errc{} && end == text.data() + text.size();
-    if (!parsed || number < min || number > max) {
-        std::string range = max >= INT64_MAX / 2
-                                ? fmt::format("a whole number, at least {}", min)
-                                : fmt::format("a whole number from {} to {}", min, max);
-        return usage(fmt::format("invalid value for {}: '{}' (expected {})", flag, text, range));
-    }
-    return number;
 }
 
 const std::vector<std::string>& profile_keys() {
@@ -206,16 +189,35 @@ Status check_ca_bundle(const std::string& path) {
     return ok();
 }
 
-// The fields --fields and --sort-by accept: the documented ones and ClusterId.
-std::vector<std::string> known_fields() {
-    std::vector<std::string> known = documented_fields();
-    known.emplace_back(kClusterIdField);
-    return known;
+// The value `parsed` from `text`, or the error listing what --flag takes.
+template <typename Choice>
+Expected<Choice> one_of(std::optional<Choice> parsed, std::string_view flag,
+                        const std::string& text, const std::vector<std::string>& names) {
+    if (!parsed) {
+        return usage(fmt::format("invalid value for {}: '{}' (expected one of {})", flag, text,
+                                 fmt::join(names, ", ")));
+    }
+    return *parsed;
 }
 
-// `name` (any case) as the field is spelled, or a usage error listing the valid fields.
+}  // namespace
+
+Expected<std::int64_t> whole_number(const std::string& text, std::string_view flag,
+                                    std::int64_t min, std::int64_t max) {
+    std::int64_t number = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
+    bool parsed = !text.empty() && ec == std::errc{} && end == text.data() + text.size();
+    if (!parsed || number < min || number > max) {
+        std::string range = max >= INT64_MAX / 2
+                                ? fmt::format("a whole number, at least {}", min)
+                                : fmt::format("a whole number from {} to {}", min, max);
+        return usage(fmt::format("invalid value for {}: '{}' (expected {})", flag, text, range));
+    }
+    return number;
+}
+
 Expected<std::string> field_named(std::string_view name, std::string_view flag) {
-    const std::vector<std::string> known = known_fields();
+    const std::vector<std::string>& known = selectable_fields();
     auto same = [&](const std::string& field) { return same_ignoring_ascii_case(field, name); };
     auto match = std::find_if(known.begin(), known.end(), same);
     if (match == known.end()) {
@@ -225,7 +227,6 @@ Expected<std::string> field_named(std::string_view name, std::string_view flag) 
     return *match;
 }
 
-// The values of a repeatable flag that also takes comma-separated lists: "--state a,b --state c".
 Expected<std::vector<std::string>> value_list(const std::vector<std::string>& given,
                                               std::string_view flag) {
     std::vector<std::string> values;
@@ -242,60 +243,30 @@ Expected<std::vector<std::string>> value_list(const std::vector<std::string>& gi
     return values;
 }
 
-Expected<std::optional<std::int64_t>> time_point_flag(const std::optional<std::string>& text,
-                                                      std::string_view flag, std::int64_t now) {
-    if (!text) {
-        return std::optional<std::int64_t>{};
-    }
-    auto point = parse_time_point(*text, now);
-    if (!point) {
-        return usage(fmt::format("invalid value for {}: '{}'", flag, *text),
-                     "expected an ISO 8601 date or time (2026-11-27, 2026-11-27T03:00, "
-                     "2026-11-27T03:00:00Z) or an age such as 90m, 26h, 7d");
-    }
-    return std::optional<std::int64_t>(*point);
+Expected<OutputFormat> output_format_flag(const std::string& text) {
+    return one_of(parse_output_format(text), "--output", text, output_format_names());
 }
 
-// --state, --type, --since, --until, --sort-by, --reverse.
-Expected<Selection> resolve_selection(const ListOptions& options, std::int64_t now) {
-    Selection selection;
-    auto states = value_list(options.states, "--state");
-    if (!states) {
-        return states.error();
-    }
-    selection.states = std::move(*states);
-    auto types = value_list(options.types, "--type");
-    if (!types) {
-        return types.error();
-    }
-    selection.types = std::move(*types);
-    auto since = time_point_flag(options.since, "--since", now);
-    if (!since) {
-        return since.error();
-    }
-    selection.since = *since;
-    auto until = time_point_flag(options.until, "--until", now);
-    if (!until) {
-        return until.error();
-    }
-    selection.until = *until;
-    if (selection.since && selection.until && *selection.since >= *selection.until) {
-        return usage(fmt::format("--since '{}' is not before --until '{}': no backup can match",
-                                 *options.since, *options.until),
-                     "--since is inclusive and --until exclusive");
-    }
-    if (options.sort_by) {
-        auto field = field_named(*options.sort_by, "--sort-by");
+Expected<TimeFormat> time_format_flag(const std::string& text) {
+    return one_of(parse_time_format(text), "--time-format", text, time_format_names());
+}
+
+Expected<std::vector<std::string>> fields_flag(const std::string& text) {
+    std::vector<std::string> fields;
+    std::istringstream parts(text);
+    for (std::string part; std::getline(parts, part, ',');) {
+        auto field = field_named(part, "--fields");
         if (!field) {
             return field.error();
         }
-        selection.sort_by = std::move(*field);
+        fields.push_back(std::move(*field));
     }
-    selection.reverse = options.reverse;
-    return selection;
+    if (fields.empty()) {
+        return usage("--fields is empty",
+                     fmt::format("valid fields: {}", fmt::join(selectable_fields(), ", ")));
+    }
+    return fields;
 }
-
-}  // namespace
 
 Getenv process_environment() {
     return [](const char* name) -> std::optional<std::string> {
@@ -424,109 +395,6 @@ Expected<Settings> resolve_settings(const GlobalOptions& flags, const Getenv& ge
     settings.public_key = public_key->value;
     settings.private_key = Secret(std::move(private_key->value));
     return settings;
-}
-
-Expected<ListPlan> resolve_list_plan(const ListOptions& options,
-                                     const std::function<std::string()>& stdin_reader,
-                                     std::optional<std::int64_t> now, std::ostream& notices) {
-    ListPlan plan;
-    if (options.limit) {
-        auto limit = whole_number(*options.limit, "--limit", 1, INT64_MAX / 2);
-        if (!limit) {
-            return limit.error();
-        }
-        plan.limit = *limit;
-    }
-    if (options.offset) {
-        auto offset = whole_number(*options.offset, "--offset", 0, INT64_MAX / 2);
-        if (!offset) {
-            return offset.error();
-        }
-        plan.offset = *offset;
-    }
-    if (options.page_size) {
-        auto page_size = whole_number(*options.page_size, "--page-size", 1, kMaxPageSize);
-        if (!page_size) {
-            return page_size.error();
-        }
-        plan.page_size = *page_size;
-    }
-    if (options.concurrency) {
-        auto concurrency = whole_number(*options.concurrency, "--concurrency", 1, kMaxConcurrency);
-        if (!concurrency) {
-            return concurrency.error();
-        }
-        plan.concurrency = static_cast<int>(*concurrency);
-    }
-    auto format = parse_output_format(options.output);
-    if (!format) {
-        return usage(fmt::format("invalid value for --output: '{}' (expected one of {})",
-                                 options.output, fmt::join(output_format_names(), ", ")));
-    }
-    plan.render.format = *format;
-    plan.render.headers = !options.no_headers;
-    plan.render.utc = options.utc;
-    auto time_format = parse_time_format(options.time_format);
-    if (!time_format) {
-        return usage(fmt::format("invalid value for --time-format: '{}' (expected one of {})",
-                                 options.time_format, fmt::join(time_format_names(), ", ")));
-    }
-    plan.render.time_format = *time_format;
-    plan.dry_run = options.dry_run;
-    auto selection =
-        resolve_selection(options, now ? *now
-                                       : std::chrono::duration_cast<std::chrono::seconds>(
-                                             std::chrono::system_clock::now().time_since_epoch())
-                                             .count());
-    if (!selection) {
-        return selection.error();
-    }
-    plan.selection = std::move(*selection);
-
-    plan.cluster_ids = options.ids;
-    if (options.ids_from) {
-        const bool from_stdin = *options.ids_from == "-";
-        Expected<std::string> text = from_stdin ? Expected<std::string>(stdin_reader())
-                                                : read_ids_file(*options.ids_from, notices);
-        if (!text) {
-            return text.error();
-        }
-        auto ids = parse_ids(*text, from_stdin ? std::string("- (standard input)")
-                                               : fmt::format("'{}'", *options.ids_from));
-        if (!ids) {
-            return ids.error();
-        }
-        plan.cluster_ids.insert(plan.cluster_ids.end(), std::make_move_iterator(ids->begin()),
-                                std::make_move_iterator(ids->end()));
-    }
-    for (const auto& id : plan.cluster_ids) {
-        if (id.empty()) {
-            return usage("invalid value for --id: the id is empty");
-        }
-    }
-    if (plan.cluster_ids.empty()) {
-        return usage(options.ids_from
-                         ? fmt::format("--ids-from '{}' holds no cluster id", *options.ids_from)
-                         : std::string("no cluster id given"),
-                     "pass --id ID (repeatable) or --ids-from FILE");
-    }
-    plan.render.cluster_column = plan.cluster_ids.size() > 1;
-
-    if (options.fields) {
-        std::istringstream parts(*options.fields);
-        for (std::string part; std::getline(parts, part, ',');) {
-            auto field = field_named(part, "--fields");
-            if (!field) {
-                return field.error();
-            }
-            plan.render.fields.push_back(std::move(*field));
-        }
-        if (plan.render.fields.empty()) {
-            return usage("--fields is empty",
-                         fmt::format("valid fields: {}", fmt::join(known_fields(), ", ")));
-        }
-    }
-    return plan;
 }
 
 }  // namespace tidb_backups

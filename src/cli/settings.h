@@ -5,16 +5,15 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
-#include <iostream>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/endpoint.h"
 #include "core/error.h"
 #include "core/proxy.h"
 #include "core/secret.h"
-#include "core/selection.h"
 #include "render/renderer.h"
 
 namespace tidb_backups {
@@ -48,28 +47,6 @@ struct GlobalOptions {
 // --color: whether output for people may be coloured (see cli/terminal.h for the decision).
 enum class ColorMode { Auto, Always, Never };
 
-// `list` options as typed; validated by resolve_list_options.
-struct ListOptions {
-    std::vector<std::string> ids;
-    std::optional<std::string> ids_from;  // FILE or "-" for stdin
-    std::optional<std::string> limit;
-    std::optional<std::string> offset;
-    std::optional<std::string> page_size;
-    std::optional<std::string> concurrency;
-    std::string output = "table";
-    std::optional<std::string> fields;
-    bool no_headers = false;
-    bool utc = false;
-    bool dry_run = false;
-    std::vector<std::string> states;  // --state, repeatable, each maybe a comma-separated list
-    std::vector<std::string> types;   // --type, the same
-    std::optional<std::string> since;
-    std::optional<std::string> until;
-    std::optional<std::string> sort_by;
-    bool reverse = false;
-    std::string time_format = "raw";
-};
-
 struct Settings {
     std::string region;
     std::string project_id;
@@ -89,31 +66,29 @@ struct Settings {
     std::vector<std::string> warnings;  // to show on stderr before any request
 };
 
-struct ListPlan {
-    std::vector<std::string> cluster_ids;
-    std::optional<std::int64_t> limit;
-    std::int64_t offset = 0;
-    std::int64_t page_size = 30;
-    int concurrency = 8;
-    RenderOptions render;  // color and width are left for the caller to decide from the terminal
-    Selection selection;   // applied to the backups after paging
-    bool dry_run = false;
-};
-
-inline constexpr int kMaxConcurrency = 64;
 inline constexpr const char* kDefaultEndpoint = "https://api.sigcalcloud.com";
 
 // Merges flags, environment and the profile. Usage errors (exit 2) for bad flag values and a
 // missing region; configuration errors (exit 6) for the file, the profile and credentials.
 Expected<Settings> resolve_settings(const GlobalOptions& flags, const Getenv& getenv);
 
-// Checks the list flags and reads --ids-from (within the bounds of cli/ids_from.h);
-// `stdin_reader` supplies "-" and needs to give no more than kMaxIdsFromBytes + 1 bytes of it.
-// Ages in --since and --until count back from `now` (epoch seconds; the clock when not given).
-// `notices` gets the line saying that a named pipe given to --ids-from has no writer yet.
-Expected<ListPlan> resolve_list_plan(const ListOptions& options,
-                                     const std::function<std::string()>& stdin_reader,
-                                     std::optional<std::int64_t> now = std::nullopt,
-                                     std::ostream& notices = std::cerr);
+// Flag values checked one at a time, shared by the settings and the command plans. Each error
+// is a usage error (exit 2) naming the flag and the value.
+
+// A whole number from min to max.
+Expected<std::int64_t> whole_number(const std::string& text, std::string_view flag,
+                                    std::int64_t min, std::int64_t max);
+
+// `name` (any case) as the field is spelled (selectable_fields()), or an error listing them.
+Expected<std::string> field_named(std::string_view name, std::string_view flag);
+
+// The values of a repeatable flag that also takes comma-separated lists: "--state a,b --state c".
+Expected<std::vector<std::string>> value_list(const std::vector<std::string>& given,
+                                              std::string_view flag);
+
+// --output, --time-format and --fields.
+Expected<OutputFormat> output_format_flag(const std::string& text);
+Expected<TimeFormat> time_format_flag(const std::string& text);
+Expected<std::vector<std::string>> fields_flag(const std::string& text);
 
 }  // namespace tidb_backups

@@ -1,7 +1,14 @@
-// What the tool asks of the terminal its data goes to, in one place: whether stdout is one, how
-// wide it is, and whether to colour (--color, NO_COLOR, CLICOLOR_FORCE, TERM=dumb). Renderers get
-// the answers as plain values and never look at the terminal themselves.
+// What the tool asks of the terminal, in one place: whether stdout is one, how wide it is, and
+// whether to colour (--color, NO_COLOR, CLICOLOR_FORCE, TERM=dumb); whether stderr can redraw a
+// progress line; and echo off (with the signals that must restore it) while a secret is typed.
+// Renderers get the answers as plain values and never look at the terminal themselves.
 #pragma once
+
+#include <istream>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
 
 #include "cli/settings.h"
 
@@ -16,8 +23,19 @@ struct TerminalFacts {
 // Asks the real stdout (file descriptor 1).
 TerminalFacts probe_stdout();
 
+// Asks the real stderr (file descriptor 2) whether it is a terminal.
+bool stderr_is_terminal();
+
 // stderr is a terminal that can redraw a line (not TERM=dumb): where the progress line may go.
-bool stderr_can_redraw(const Getenv& getenv);
+bool stderr_can_redraw(bool stderr_terminal, const Getenv& getenv);
+
+// Writes `prompt` to `prompt_to` and reads one line from `in` that is not to be shown (the private
+// key): when stdin is a terminal, its ECHO is turned off before the prompt is written and
+// restored after the line is read (then a newline is written for the Enter that was not
+// echoed), also when Ctrl-C, SIGTERM, SIGHUP or SIGQUIT end the process meanwhile; Ctrl-Z and
+// fg turn it off again. std::nullopt at the end of input.
+std::optional<std::string> read_line_without_echo(std::istream& in, std::ostream& prompt_to,
+                                                  std::string_view prompt);
 
 // How output is shaped for where it goes.
 struct OutputStyle {

@@ -21,6 +21,20 @@ inline const std::vector<std::string>& documented_fields() {
     return fields;
 }
 
+// The extra field a backup gains when several clusters are listed; --fields and --sort-by may
+// name it like an API field.
+inline constexpr std::string_view kClusterIdField = "ClusterId";
+
+// The fields --fields and --sort-by accept: the documented ones, then ClusterId.
+inline const std::vector<std::string>& selectable_fields() {
+    static const std::vector<std::string> fields = [] {
+        std::vector<std::string> all = documented_fields();
+        all.emplace_back(kClusterIdField);
+        return all;
+    }();
+    return fields;
+}
+
 // A field as text: strings as they are, numbers in decimal, absent or null as "", anything
 // else as compact JSON. Invalid UTF-8 in a string is kept byte for byte.
 std::string field_text(const BackupObject& backup, std::string_view field);

@@ -2,12 +2,10 @@
 
 #include <arpa/inet.h>
 
-#include <algorithm>
-#include <charconv>
-
 #include <fmt/format.h>
 
 #include "core/ascii.h"
+#include "core/host_port.h"
 
 namespace tidb_backups {
 
@@ -22,12 +20,11 @@ Error bad_url(std::string_view url, std::string_view why) {
 }  // namespace
 
 std::string Endpoint::origin() const {
-    std::string shown_host = host.find(':') != std::string::npos ? "[" + host + "]" : host;
     bool default_port = (is_https() && port == 443) || (!is_https() && port == 80);
     if (default_port) {
-        return fmt::format("{}://{}", scheme, shown_host);
+        return fmt::format("{}://{}", scheme, url_host(host));
     }
-    return fmt::format("{}://{}:{}", scheme, shown_host, port);
+    return fmt::format("{}://{}:{}", scheme, url_host(host), port);
 }
 
 std::string Endpoint::url() const {
@@ -71,41 +68,22 @@ Expected<Endpoint> parse_endpoint(std::string_view url) {
     if (path.find_first_of("?#") != std::string_view::npos) {
         return bad_url(url, "a query or fragment is not allowed");
     }
-    std::string_view port_text;
-    if (!authority.empty() && authority.front() == '[') {
-        std::size_t close = authority.find(']');
-        if (close == std::string_view::npos) {
-            return bad_url(url, "unclosed '[' in the host");
-        }
-        endpoint.host = std::string(authority.substr(1, close - 1));
-        std::string_view after = authority.substr(close + 1);
-        if (!after.empty()) {
-            if (after.front() != ':') {
-                return bad_url(url, "unexpected text after the host");
-            }
-            port_text = after.substr(1);
-        }
-    } else {
-        std::size_t colon = authority.rfind(':');
-        endpoint.host = std::string(authority.substr(0, colon));
-        if (colon != std::string_view::npos) {
-            port_text = authority.substr(colon + 1);
-        }
+    Expected<HostPort> split = split_host_port(authority);
+    if (!split) {
+        return bad_url(url, split.error().message);
     }
-    endpoint.host = ascii_lowercase(endpoint.host);
+    endpoint.host = ascii_lowercase(split->host);
     if (endpoint.host.empty()) {
         return bad_url(url, "the host is empty");
     }
     endpoint.port = endpoint.is_https() ? 443 : 80;
-    if (!port_text.empty()) {
-        int port = 0;
-        auto [end, ec] =
-            std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-        if (ec != std::errc{} || end != port_text.data() + port_text.size() || port < 1 ||
-            port > 65535) {
-            return bad_url(url, fmt::format("'{}' is not a port number (1-65535)", port_text));
+    if (!split->port_text.empty()) {
+        std::optional<int> port = parse_port(split->port_text);
+        if (!port) {
+            return bad_url(url,
+                           fmt::format("'{}' is not a port number (1-65535)", split->port_text));
         }
-        endpoint.port = port;
+        endpoint.port = *port;
     }
     endpoint.path = path.empty() ? "/" : std::string(path);
     return endpoint;

@@ -118,7 +118,8 @@ std::string format_request(std::string_view method, std::string_view target,
 std::string format_response_head(int status, std::string_view reason,
                                  const std::vector<Header>& headers);
 
-// The reason phrase HTTP gives a status ("Service Unavailable"), "Unknown" for others.
-std::string_view reason_phrase(int status);
+// The reason phrase HTTP gives a status ("Service Unavailable"); `unknown` for a status without
+// one here.
+std::string_view reason_phrase(int status, std::string_view unknown = "Unknown");
 
 }  // namespace tidb_backups::http

@@ -2,12 +2,12 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 
 #include <fmt/format.h>
 
 #include "core/ascii.h"
 #include "core/form.h"
+#include "core/host_port.h"
 
 namespace tidb_backups {
 
@@ -32,8 +32,7 @@ Error bad_proxy(std::string_view source, std::string_view why) {
 }  // namespace
 
 std::string Proxy::shown() const {
-    return fmt::format("http://{}:{}",
-                       host.find(':') != std::string::npos ? "[" + host + "]" : host, port);
+    return fmt::format("http://{}:{}", url_host(host), port);
 }
 
 Expected<Proxy> parse_proxy_url(std::string_view url, std::string_view source) {
@@ -68,39 +67,21 @@ Expected<Proxy> parse_proxy_url(std::string_view url, std::string_view source) {
         proxy.user = std::move(*user);
         proxy.password = std::move(*password);
     }
-    std::string_view port_text;
-    if (!rest.empty() && rest.front() == '[') {
-        std::size_t close = rest.find(']');
-        if (close == std::string_view::npos) {
-            return bad_proxy(source, "unclosed '[' in the host");
-        }
-        proxy.host = std::string(rest.substr(1, close - 1));
-        if (close + 1 < rest.size()) {
-            if (rest[close + 1] != ':') {
-                return bad_proxy(source, "unexpected text after the host");
-            }
-            port_text = rest.substr(close + 2);
-        }
-    } else {
-        std::size_t colon = rest.rfind(':');
-        proxy.host = std::string(rest.substr(0, colon));
-        if (colon != std::string_view::npos) {
-            port_text = rest.substr(colon + 1);
-        }
+    Expected<HostPort> split = split_host_port(rest);
+    if (!split) {
+        return bad_proxy(source, split.error().message);
     }
+    proxy.host = std::move(split->host);
     if (proxy.host.empty()) {
         return bad_proxy(source, "the host is empty");
     }
     proxy.port = 80;
-    if (!port_text.empty()) {
-        int port = 0;
-        auto [end, ec] =
-            std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-        if (ec != std::errc{} || end != port_text.data() + port_text.size() || port < 1 ||
-            port > 65535) {
+    if (!split->port_text.empty()) {
+        std::optional<int> port = parse_port(split->port_text);
+        if (!port) {
             return bad_proxy(source, "the port is not a number from 1 to 65535");
         }
-        proxy.port = port;
+        proxy.port = *port;
     }
     return proxy;
 }

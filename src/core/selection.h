@@ -13,10 +13,6 @@
 
 namespace tidb_backups {
 
-// The extra field a backup gains when several clusters are listed; --fields and --sort-by may
-// name it like an API field.
-inline constexpr std::string_view kClusterIdField = "ClusterId";
-
 struct Selection {
     std::vector<std::string> states;     // State is one of these (any case); empty: any State
     std::vector<std::string> types;      // BackupType is one of these (any case); empty: any

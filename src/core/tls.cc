@@ -26,6 +26,23 @@ struct BioState {
     int last_errno = 0;
 };
 
+enum class Direction { Read, Write };
+
+// After a send or recv that failed (not by EINTR): asks OpenSSL to retry when the socket would
+// block, else keeps errno for the error message. Returns what the BIO call returns then.
+int io_failed(BIO* bio, BioState& state, Direction direction) {
+    if (errno == EAGAIN || errno == EWOULDBLOCK) {
+        if (direction == Direction::Read) {
+            BIO_set_retry_read(bio);
+        } else {
+            BIO_set_retry_write(bio);
+        }
+    } else {
+        state.last_errno = errno;
+    }
+    return -1;
+}
+
 int bio_write(BIO* bio, const char* data, int length) {
     auto* state = static_cast<BioState*>(BIO_get_data(bio));
     BIO_clear_retry_flags(bio);
@@ -34,15 +51,9 @@ int bio_write(BIO* bio, const char* data, int length) {
         if (sent >= 0) {
             return static_cast<int>(sent);
         }
-        if (errno == EINTR) {
-            continue;
+        if (errno != EINTR) {
+            return io_failed(bio, *state, Direction::Write);
         }
-        if (errno == EAGAIN || errno == EWOULDBLOCK) {
-            BIO_set_retry_write(bio);
-        } else {
-            state->last_errno = errno;
-        }
-        return -1;
     }
 }
 
@@ -58,15 +69,9 @@ int bio_read(BIO* bio, char* out, int length) {
             state->eof = true;
             return 0;
         }
-        if (errno == EINTR) {
-            continue;
+        if (errno != EINTR) {
+            return io_failed(bio, *state, Direction::Read);
         }
-        if (errno == EAGAIN || errno == EWOULDBLOCK) {
-            BIO_set_retry_read(bio);
-        } else {
-            state->last_errno = errno;
-        }
-        return -1;
     }
 }
 

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "core/http_wire.h"
+
 namespace tidb_backups::emulator {
 
 namespace {
@@ -21,33 +23,6 @@ std::uint64_t mix(std::uint64_t value) {
 double draw(std::uint64_t seed, std::int64_t sequence) {
     std::uint64_t bits = mix(seed ^ mix(static_cast<std::uint64_t>(sequence)));
     return static_cast<double>(bits >> 11) * 0x1.0p-53;
-}
-
-std::string_view reason_phrase(int status) {
-    switch (status) {
-        case 400:
-            return "Bad Request";
-        case 401:
-            return "Unauthorized";
-        case 403:
-            return "Forbidden";
-        case 404:
-            return "Not Found";
-        case 408:
-            return "Request Timeout";
-        case 429:
-            return "Too Many Requests";
-        case 500:
-            return "Internal Server Error";
-        case 502:
-            return "Bad Gateway";
-        case 503:
-            return "Service Unavailable";
-        case 504:
-            return "Gateway Timeout";
-        default:
-            return "Error";
-    }
 }
 
 }  // namespace
@@ -112,7 +87,7 @@ std::int64_t FaultInjector::grown() const {
 }
 
 std::string error_page(int status) {
-    std::string title = fmt::format("{} {}", status, reason_phrase(status));
+    std::string title = fmt::format("{} {}", status, http::reason_phrase(status, "Error"));
     return fmt::format(
         "<html>\r\n<head><title>{0}</title></head>\r\n<body>\r\n<center><h1>{0}</h1></center>\r\n"
         "<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n",

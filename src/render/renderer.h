@@ -11,7 +11,6 @@
 #include <vector>
 
 #include "core/backup.h"
-#include "core/selection.h"
 
 namespace tidb_backups {
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <optional>
+#include <string_view>
+#include <utility>
 
 #include "core/ascii.h"
 #include "render/text.h"
@@ -43,20 +45,15 @@ bool is_free_text(std::string_view field) {
 }
 
 std::string header_for(std::string_view field) {
-    if (field == "BackupId")
-        return "BACKUP ID";
-    if (field == "BackupStartTime")
-        return "STARTED";
-    if (field == "BackupEndTime")
-        return "ENDED";
-    if (field == "BackupSize")
-        return "SIZE";
-    if (field == "BackupType")
-        return "TYPE";
-    if (field == "BackupName")
-        return "NAME";
-    if (field == kClusterIdField)
-        return "CLUSTER";
+    static constexpr std::pair<std::string_view, std::string_view> kHeaders[] = {
+        {"BackupId", "BACKUP ID"},   {"BackupStartTime", "STARTED"}, {"BackupEndTime", "ENDED"},
+        {"BackupSize", "SIZE"},      {"BackupType", "TYPE"},         {"BackupName", "NAME"},
+        {kClusterIdField, "CLUSTER"}};
+    for (const auto& [name, header] : kHeaders) {
+        if (field == name) {
+            return std::string(header);
+        }
+    }
     std::string upper;
     for (char c : field) {
         upper.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));

@@ -4,6 +4,8 @@
 #include "core/utf8.h"
 
 #include <ctime>
+#include <optional>
+#include <string>
 
 #include <fmt/format.h>
 
@@ -34,6 +36,30 @@ std::size_t width_of(char32_t c) {
     return is_wide(c) ? 2 : 1;
 }
 
+// `text` code point by code point: a byte that is not valid UTF-8 becomes invalid(byte), a code
+// point what replace(c) returns, or itself when that is nullopt.
+template <typename Invalid, typename Replace>
+std::string rewrite_code_points(std::string_view text, Invalid invalid, Replace replace) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size();) {
+        char32_t c = 0;
+        std::size_t length = decode_utf8(text, i, c);
+        if (length == 0) {
+            out += invalid(text[i]);
+            ++i;
+            continue;
+        }
+        if (std::optional<std::string> replacement = replace(c)) {
+            out += *replacement;
+        } else {
+            out.append(text.substr(i, length));
+        }
+        i += length;
+    }
+    return out;
+}
+
 }  // namespace
 
 bool is_terminal_control(char32_t c) {
@@ -43,46 +69,26 @@ bool is_terminal_control(char32_t c) {
 }
 
 std::string sanitize_for_terminal(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (std::size_t i = 0; i < text.size();) {
-        char32_t c = 0;
-        std::size_t length = decode_utf8(text, i, c);
-        if (length == 0) {
-            out += kReplacement;
-            ++i;
-            continue;
-        }
-        if (is_terminal_control(c)) {
-            out += kReplacement;
-        } else {
-            out.append(text.substr(i, length));
-        }
-        i += length;
-    }
-    return out;
+    return rewrite_code_points(
+        text, [](char) { return std::string(kReplacement); },
+        [](char32_t c) {
+            return is_terminal_control(c) ? std::optional<std::string>(kReplacement) : std::nullopt;
+        });
 }
 
 std::string escape_json_for_terminal(std::string_view json) {
-    std::string out;
-    out.reserve(json.size());
-    for (std::size_t i = 0; i < json.size();) {
-        char32_t c = 0;
-        std::size_t length = decode_utf8(json, i, c);
-        if (length == 0) {
-            out.push_back(json[i]);  // not from dump(), which writes valid UTF-8; kept as it is
-            ++i;
-            continue;
-        }
-        // Each of these is one UTF-16 unit (all below U+10000), so one \uXXXX says it exactly.
-        if (c >= 0x20 && is_terminal_control(c)) {
-            out += fmt::format("\\u{:04x}", static_cast<std::uint32_t>(c));
-        } else {
-            out.append(json.substr(i, length));
-        }
-        i += length;
-    }
-    return out;
+    return rewrite_code_points(
+        json,
+        [](char byte) {
+            return std::string(1, byte);  // not from dump(), which writes valid UTF-8; kept
+        },
+        [](char32_t c) -> std::optional<std::string> {
+            // Each of these is one UTF-16 unit (all below U+10000), so one \uXXXX says it exactly.
+            if (c >= 0x20 && is_terminal_control(c)) {
+                return fmt::format("\\u{:04x}", static_cast<std::uint32_t>(c));
+            }
+            return std::nullopt;
+        });
 }
 
 std::size_t display_width(std::string_view text) {

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "cli/ids_from.h"
+#include "cli/list_plan.h"
 #include "cli/settings.h"
 #include "support/temp_dir.h"
 

@@ -5,6 +5,7 @@
 
 #include <map>
 
+#include "cli/list_plan.h"
 #include "cli/settings.h"
 #include "support/temp_dir.h"
 

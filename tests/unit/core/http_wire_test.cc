@@ -272,3 +272,12 @@ TEST_CASE("requests and response heads are written as HTTP/1.1", "[http_wire]") 
     CHECK(format_response_head(503, reason_phrase(503), {{"Content-Length", "0"}}) ==
           "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n");
 }
+
+TEST_CASE("reason_phrase: the phrase of a known status, the caller's word for others", "[http]") {
+    CHECK(reason_phrase(200) == "OK");
+    CHECK(reason_phrase(407) == "Proxy Authentication Required");
+    CHECK(reason_phrase(503) == "Service Unavailable");
+    CHECK(reason_phrase(599) == "Unknown");
+    CHECK(reason_phrase(599, "Error") == "Error");
+    CHECK(reason_phrase(404, "Error") == "Not Found");
+}

@@ -150,6 +150,8 @@ TEST_CASE("fault bodies", "[faults]") {
     CHECK(page.find("<html>") != std::string::npos);
     CHECK(page.find("502 Bad Gateway") != std::string::npos);
     CHECK(error_page(503).find("503 Service Unavailable") != std::string::npos);
+    CHECK(error_page(401).find("<title>401 Unauthorized</title>") != std::string::npos);
+    CHECK(error_page(599).find("<title>599 Error</title>") != std::string::npos);
     CHECK_FALSE(nlohmann::json::accept(truncated_body()));
     CHECK(truncated_body().rfind(R"({"Action")", 0) == 0);
     CHECK(ret_code_message(153) == "Rate limit exceeded");

@@ -1,0 +1,63 @@
+// The list plan: what `list` (and, for its ids and --concurrency, `check`) will do, from its
+// flags as typed: the clusters (--id and --ids-from), the page window, the output and the
+// selection, each checked before any setting is resolved or any request is made.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "core/selection.h"
+#include "render/renderer.h"
+
+namespace tidb_backups {
+
+// `list` options as typed; validated by resolve_list_plan.
+struct ListOptions {
+    std::vector<std::string> ids;
+    std::optional<std::string> ids_from;  // FILE or "-" for stdin
+    std::optional<std::string> limit;
+    std::optional<std::string> offset;
+    std::optional<std::string> page_size;
+    std::optional<std::string> concurrency;
+    std::string output = "table";
+    std::optional<std::string> fields;
+    bool no_headers = false;
+    bool utc = false;
+    bool dry_run = false;
+    std::vector<std::string> states;  // --state, repeatable, each maybe a comma-separated list
+    std::vector<std::string> types;   // --type, the same
+    std::optional<std::string> since;
+    std::optional<std::string> until;
+    std::optional<std::string> sort_by;
+    bool reverse = false;
+    std::string time_format = "raw";
+};
+
+struct ListPlan {
+    std::vector<std::string> cluster_ids;
+    std::optional<std::int64_t> limit;
+    std::int64_t offset = 0;
+    std::int64_t page_size = 30;
+    int concurrency = 8;
+    RenderOptions render;  // color and width are left for the caller to decide from the terminal
+    Selection selection;   // applied to the backups after paging
+    bool dry_run = false;
+};
+
+inline constexpr int kMaxConcurrency = 64;
+
+// Checks the list flags and reads --ids-from (within the bounds of cli/ids_from.h);
+// `stdin_reader` supplies "-" and needs to give no more than kMaxIdsFromBytes + 1 bytes of it.
+// Ages in --since and --until count back from `now` (epoch seconds; the clock when not given).
+// `notices` gets the line saying that a named pipe given to --ids-from has no writer yet.
+Expected<ListPlan> resolve_list_plan(const ListOptions& options,
+                                     const std::function<std::string()>& stdin_reader,
+                                     std::optional<std::int64_t> now = std::nullopt,
+                                     std::ostream& notices = std::cerr);
+
+}  // namespace tidb_backups
