@@ -8,6 +8,8 @@ packages=(
     libcli11-dev libcpp-httplib-dev libssl-dev nlohmann-json3-dev libfmt-dev catch2
     # tests: real shells for the completion scripts, man page rendering, the .deb, a proxy
     zsh fish bash-completion groff-base man-db dpkg-dev file tinyproxy
+    # tests: the real consumers of `check -o prometheus` (promtool, the textfile collector)
+    prometheus prometheus-node-exporter
     # fuzzing (clang with libFuzzer)
     clang libclang-rt-14-dev
     # scripts/static-checks.sh (clang-tidy also installs run-clang-tidy)

@@ -47,6 +47,7 @@ struct Flags {
     std::int64_t grow_after = 0;
     std::string nest;  // FIELD=DEPTH
     std::string time_unit = "s";
+    std::string running_cluster;
     bool verbose = false;
 };
 
@@ -159,6 +160,28 @@ void define_hostile_flags(CLI::App& app, Flags& flags, const std::string& group)
         ->group(group);
 }
 
+// A backup that changes state while a client polls it (for `wait`).
+void define_transition_flags(CLI::App& app, Flags& flags, const std::string& group) {
+    tidb_backups::emulator::TransitionOptions& t = flags.server.transition;
+    auto* running_for =
+        app.add_option("--running-for", t.running_for,
+                       "The newest backup of every cluster is Running for the first N API "
+                       "requests answered for that cluster, then --then")
+            ->type_name("N")
+            ->check(CLI::Range(std::int64_t{0}, tidb_backups::emulator::kMaxRunningFor))
+            ->group(group);
+    app.add_option("--then", t.then, "State of that backup after --running-for")
+        ->check(CLI::IsMember({"Success", "Failed"}))
+        ->capture_default_str()
+        ->needs(running_for)
+        ->group(group);
+    app.add_option("--running-cluster", flags.running_cluster,
+                   "Only cluster ID's newest backup is Running (default: every cluster's)")
+        ->type_name("ID")
+        ->needs(running_for)
+        ->group(group);
+}
+
 void define_data_flags(CLI::App& app, Flags& flags) {
     ServerOptions& s = flags.server;
     const std::string group = "Backups and responses";
@@ -206,6 +229,7 @@ void define_data_flags(CLI::App& app, Flags& flags) {
         ->group(group);
     app.add_flag("--omit-total-count", s.omit_total_count, "Leave TotalCount out of pages")
         ->group(group);
+    define_transition_flags(app, flags, group);
     define_hostile_flags(app, flags, group);
 }
 
@@ -309,6 +333,9 @@ std::string finish(CLI::App& app, Flags& flags) {
     }
     if (s.hostile.raw_ret_code && s.hostile.nest_field == "RetCode") {
         return "--raw-retcode and --nest RetCode=... both set RetCode; pick one";
+    }
+    if (app.count("--running-cluster") > 0) {
+        s.transition.cluster = flags.running_cluster;
     }
     s.hostile.milliseconds = flags.time_unit == "ms";
     s.shape = *tidb_backups::emulator::parse_shape(flags.shape);

@@ -113,6 +113,7 @@ EmulatorServer::EmulatorServer(ServerOptions options)
     : options_(std::move(options)),
       catalog_(options_.catalog),
       faults_(options_.faults),
+      transition_(options_.transition),
       http_(http_options(options_), *this) {}
 
 EmulatorServer::~EmulatorServer() {
@@ -345,6 +346,7 @@ void EmulatorServer::answer_page(const Params& params, HttpResponse& response,
     if (options_.unknown_ids.count(id) > 0) {
         return fail(230, "Params [Id] not available");
     }
+    const std::int64_t request = transition_.count_request(id);
     const std::int64_t grown = faults_.grown();
     const std::int64_t total = catalog_.count(id) + grown;
     const std::int64_t first = served_offset(options_.hostile, offset);
@@ -367,6 +369,9 @@ void EmulatorServer::answer_page(const Params& params, HttpResponse& response,
     }
     for (std::size_t i = 0; i < page.size(); ++i) {
         BackupObject& backup = page[i];
+        if (first + static_cast<std::int64_t>(i) == 0) {
+            transition_.apply(backup, request);
+        }
         tamper_backup(options_.hostile, backup, first + static_cast<std::int64_t>(i),
                       catalog_.now());
         if (options_.hostile_text) {

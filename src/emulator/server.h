@@ -21,6 +21,7 @@
 #include "emulator/faults.h"
 #include "emulator/hostile.h"
 #include "emulator/http_server.h"
+#include "emulator/transition.h"
 
 namespace tidb_backups::emulator {
 
@@ -62,6 +63,9 @@ struct ServerOptions {
     // When > 0: the newest backup of every cluster gets a BackupId of exactly this many bytes,
     // its usual id then "-" and the digits 0123456789 over and over (cut to length).
     std::int64_t long_id = 0;
+    // The newest backup Running for the first N requests of a cluster, then Success or Failed
+    // (--running-for, --then, --running-cluster).
+    TransitionOptions transition;
     HostileOptions hostile;  // pages capped, Offset ignored, deep nesting, odd numbers...
     std::string cert_file;   // PEM; with key_file, serve HTTPS
     std::string key_file;
@@ -135,6 +139,7 @@ class EmulatorServer : private HttpHandler {
     ServerOptions options_;
     Catalog catalog_;
     FaultInjector faults_;
+    BackupTransition transition_;
     HttpServer http_;
     int port_ = 0;
 

@@ -157,6 +157,8 @@ TEST_CASE("emulator: numbers beyond a flag's bound are refused with one line and
         {"--drop-first", "1e30"},
         {"--retcode", "99999999999"},
         {"--seed", "1e30"},
+        {"--running-for", "1000001"},
+        {"--running-for", "1e18"},
     };
     for (const auto& args : refused) {
         testing::ProcessSpec spec;
