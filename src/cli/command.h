@@ -13,6 +13,13 @@
 
 namespace tidb_backups {
 
+struct CommandLine;  // cli/app.h
+struct CommandContext;
+
+// What a command runs with the parsed command line; returns the exit code. Each command's
+// declaration (add_list_command...) sets it in the CommandLine when that command is parsed.
+using CommandRun = int (*)(const CommandLine& line, CommandContext& context);
+
 struct CommandContext {
     std::istream& in;
     std::ostream& out;

@@ -16,7 +16,9 @@
 #include <fmt/format.h>
 
 #include "cli/config_file.h"
+#include "cli/flags.h"
 #include "cli/ids_from.h"
+#include "cli/report.h"
 #include "core/ascii.h"
 #include "core/pager.h"
 #include "core/time_spec.h"
@@ -44,10 +46,6 @@ std::optional<std::string> non_empty(std::optional<std::string> value) {
         return std::nullopt;
     }
     return value;
-}
-
-Error usage(std::string message, std::string hint = {}) {
-    return make_error(ErrorKind::Usage, std::move(message), std::move(hint));
 }
 
 Error config(std::string message, std::string hint = {}) {
@@ -206,16 +204,9 @@ Status check_ca_bundle(const std::string& path) {
     return ok();
 }
 
-// The fields --fields and --sort-by accept: the documented ones and ClusterId.
-std::vector<std::string> known_fields() {
-    std::vector<std::string> known = documented_fields();
-    known.emplace_back(kClusterIdField);
-    return known;
-}
-
 // `name` (any case) as the field is spelled, or a usage error listing the valid fields.
 Expected<std::string> field_named(std::string_view name, std::string_view flag) {
-    const std::vector<std::string> known = known_fields();
+    const std::vector<std::string>& known = tidb_backups::flag(FlagId::Fields).choices;
     auto same = [&](const std::string& field) { return same_ignoring_ascii_case(field, name); };
     auto match = std::find_if(known.begin(), known.end(), same);
     if (match == known.end()) {
@@ -330,14 +321,12 @@ Expected<Settings> resolve_settings(const GlobalOptions& flags, const Getenv& ge
         settings.timeout =
             std::chrono::milliseconds(std::max<std::int64_t>(1, std::llround(seconds * 1000)));
     }
-    if (flags.color == "auto" || flags.color == "always" || flags.color == "never") {
-        settings.color = flags.color == "always"  ? ColorMode::Always
-                         : flags.color == "never" ? ColorMode::Never
-                                                  : ColorMode::Auto;
-    } else {
-        return usage(fmt::format("invalid value for --color: '{}' (expected auto, always or never)",
-                                 flags.color));
+    if (!is_choice(flag(FlagId::Color), flags.color)) {
+        return usage(not_a_choice(flag(FlagId::Color), flags.color));
     }
+    settings.color = flags.color == "always"  ? ColorMode::Always
+                     : flags.color == "never" ? ColorMode::Never
+                                              : ColorMode::Auto;
     if (flags.retries) {
         Expected<std::int64_t> retries = whole_number(*flags.retries, "--retries", 0, 10);
         if (!retries) {
@@ -460,16 +449,14 @@ Expected<ListPlan> resolve_list_plan(const ListOptions& options,
     }
     auto format = parse_output_format(options.output);
     if (!format) {
-        return usage(fmt::format("invalid value for --output: '{}' (expected one of {})",
-                                 options.output, fmt::join(output_format_names(), ", ")));
+        return usage(not_a_choice(flag(FlagId::Output), options.output));
     }
     plan.render.format = *format;
     plan.render.headers = !options.no_headers;
     plan.render.utc = options.utc;
     auto time_format = parse_time_format(options.time_format);
     if (!time_format) {
-        return usage(fmt::format("invalid value for --time-format: '{}' (expected one of {})",
-                                 options.time_format, fmt::join(time_format_names(), ", ")));
+        return usage(not_a_choice(flag(FlagId::TimeFormat), options.time_format));
     }
     plan.render.time_format = *time_format;
     plan.dry_run = options.dry_run;
@@ -522,8 +509,9 @@ Expected<ListPlan> resolve_list_plan(const ListOptions& options,
             plan.render.fields.push_back(std::move(*field));
         }
         if (plan.render.fields.empty()) {
-            return usage("--fields is empty",
-                         fmt::format("valid fields: {}", fmt::join(known_fields(), ", ")));
+            return usage(
+                "--fields is empty",
+                fmt::format("valid fields: {}", fmt::join(flag(FlagId::Fields).choices, ", ")));
         }
     }
     return plan;
