@@ -77,13 +77,13 @@ Expected<ConfigProfile> load_profile(Settings& settings, const GlobalOptions& fl
                                      const Getenv& getenv) {
     std::optional<std::string> named_profile = non_empty(flags.profile);
     if (!named_profile) {
-        named_profile = non_empty(getenv("SIGCALCLOUD_PROFILE"));
+        named_profile = non_empty(getenv(std::string(flag(FlagId::Profile).env).c_str()));
     }
     settings.profile = named_profile.value_or("default");
 
     std::optional<std::string> chosen_path = non_empty(flags.config_path);
     if (!chosen_path) {
-        chosen_path = non_empty(getenv("TIDB_BACKUPS_CONFIG"));
+        chosen_path = non_empty(getenv(std::string(flag(FlagId::Config).env).c_str()));
     }
     settings.config_path = chosen_path ? *chosen_path : default_config_path(getenv);
     if (settings.config_path.empty()) {
@@ -156,6 +156,15 @@ std::optional<Sourced> pick(const std::optional<std::string>& flag, std::string_
         return Sourced{*value, fmt::format("profile '{}'", profile_name)};
     }
     return std::nullopt;
+}
+
+// pick() for the flag `id`, by the name and the environment variable of its record.
+std::optional<Sourced> pick(const std::optional<std::string>& value, FlagId id,
+                            const Getenv& getenv, const ConfigProfile& profile,
+                            const std::string& key, const std::string& profile_name) {
+    const Flag& record = flag(id);
+    return pick(value, record.names, getenv, std::string(record.env).c_str(), profile, key,
+                profile_name);
 }
 
 // What a path that is not a regular file is, for messages.
@@ -347,21 +356,19 @@ Expected<Settings> resolve_settings(const GlobalOptions& flags, const Getenv& ge
     }
     const std::string& name = settings.profile;
 
-    auto region =
-        pick(flags.region, "--region", getenv, "SIGCALCLOUD_REGION", *profile, "region", name);
+    auto region = pick(flags.region, FlagId::Region, getenv, *profile, "region", name);
     if (!region) {
         return usage("no region given",
                      "pass --region (e.g. --region cn-zj), set SIGCALCLOUD_REGION, or add region "
                      "to the profile");
     }
     settings.region = region->value;
-    if (auto project = pick(flags.project_id, "--project-id", getenv, "SIGCALCLOUD_PROJECT_ID",
-                            *profile, "project_id", name)) {
+    if (auto project =
+            pick(flags.project_id, FlagId::ProjectId, getenv, *profile, "project_id", name)) {
         settings.project_id = project->value;
     }
 
-    auto endpoint_text = pick(flags.endpoint, "--endpoint", getenv, "SIGCALCLOUD_ENDPOINT",
-                              *profile, "endpoint", name);
+    auto endpoint_text = pick(flags.endpoint, FlagId::Endpoint, getenv, *profile, "endpoint", name);
     Sourced endpoint_source = endpoint_text.value_or(Sourced{kDefaultEndpoint, "default"});
     Expected<Endpoint> endpoint = parse_endpoint(endpoint_source.value);
     if (!endpoint) {
