@@ -120,7 +120,7 @@ complete -c tidb-backups -n '__tidb_backups_needs_command' -l version -d 'Print 
 # Before or after the command.
 complete -c tidb-backups -l region -x -d 'Region of the cluster, e.g. cn-zj [env: SIGCALCLOUD_REGION]'
 complete -c tidb-backups -l profile -x -a '(__tidb_backups_profiles)' -d 'Profile of the config file to use (default: default) [env: SIGCALCLOUD_PROFILE]'
-complete -c tidb-backups -l config -r -F -d 'Config file [env: TIDB_BACKUPS_CONFIG; default: $XDG_CONFIG_HOME/tidb-backups/config.toml]'
+complete -c tidb-backups -l config -r -F -d 'Config file (default: $XDG_CONFIG_HOME/tidb-backups/config.toml) [env: TIDB_BACKUPS_CONFIG]'
 complete -c tidb-backups -l endpoint -x -d 'API endpoint URL (default: https://api.sigcalcloud.com) [env: SIGCALCLOUD_ENDPOINT]'
 complete -c tidb-backups -l project-id -x -d 'Project id to send with each request [env: SIGCALCLOUD_PROJECT_ID]'
 complete -c tidb-backups -l timeout -x -d 'Seconds one attempt may take in all: connect, TLS, proxy, answer (default: 30)'
@@ -128,7 +128,7 @@ complete -c tidb-backups -l retries -x -d 'Retries after a failed attempt that m
 complete -c tidb-backups -l ca-bundle -r -F -d 'PEM file of CA certificates to trust instead of the system store'
 complete -c tidb-backups -l proxy -x -d 'HTTP proxy for API requests, http://[user:password@]host:port (default: HTTPS_PROXY or HTTP_PROXY by the endpoint\'s scheme, unless NO_PROXY names the host)'
 complete -c tidb-backups -l insecure -d 'Do not verify TLS certificates; allow plain http to any host'
-complete -c tidb-backups -l color -x -a 'auto always never' -d 'Colour in the table: auto (on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE forces it), always, never (default: auto)'
+complete -c tidb-backups -l color -x -a 'auto always never' -d 'Colour in the table: auto, always, never (auto: on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE forces it) (default: auto)'
 complete -c tidb-backups -s v -l verbose -d 'Log requests to stderr (-vv: and bodies); secrets masked'
 complete -c tidb-backups -s q -l quiet -d 'Print only data and errors'
 
@@ -138,17 +138,17 @@ complete -c tidb-backups -n '__tidb_backups_using_command list' -l ids-from -r -
 complete -c tidb-backups -n '__tidb_backups_using_command list' -l limit -x -d 'Most backups to return (default: all)'
 complete -c tidb-backups -n '__tidb_backups_using_command list' -l offset -x -d 'Backups to skip first (default: 0)'
 complete -c tidb-backups -n '__tidb_backups_using_command list' -l page-size -x -d 'Backups per request, 1-30 (default: 30)'
-complete -c tidb-backups -n '__tidb_backups_using_command list' -l concurrency -x -d 'Requests in flight at once, each on its own kept-alive connection (default: 8; 1: one after another)'
+complete -c tidb-backups -n '__tidb_backups_using_command list' -l concurrency -x -d 'Requests in flight at once, each on its own kept-alive connection; 1: one after another (default: 8)'
 complete -c tidb-backups -n '__tidb_backups_using_command list' -s o -l output -x -a 'table json ndjson csv tsv' -d 'Output format: table, json, ndjson, csv, tsv (default: table)'
-complete -c tidb-backups -n '__tidb_backups_using_command list' -l fields -x -a '(__tidb_backups_word_list BackupId BackupStartTime BackupEndTime BackupSize State BackupType ClusterId)' -d 'Comma-separated fields to show, in order'
+complete -c tidb-backups -n '__tidb_backups_using_command list' -l fields -x -a '(__tidb_backups_word_list BackupId BackupStartTime BackupEndTime BackupSize State BackupType ClusterId)' -d 'Comma-separated fields to show, in order, any case: BackupId, BackupStartTime, BackupEndTime, BackupSize, State, BackupType, ClusterId'
 complete -c tidb-backups -n '__tidb_backups_using_command list' -l no-headers -d 'Omit the header row (table, csv, tsv)'
 complete -c tidb-backups -n '__tidb_backups_using_command list' -l state -x -a '(__tidb_backups_word_list Success Failed Running)' -d 'Only backups in this State, any case (repeatable or comma-separated: --state Failed,Running)'
 complete -c tidb-backups -n '__tidb_backups_using_command list' -l type -x -a '(__tidb_backups_word_list Automatic Manual)' -d 'Only backups of this BackupType, any case (repeatable or comma-separated)'
 complete -c tidb-backups -n '__tidb_backups_using_command list' -l since -x -d 'Only backups started at or after TIME: 2026-11-27, 2026-11-27T03:00 (local time), 2026-11-27T03:00:00Z, or an age such as 7d, 26h, 90m'
 complete -c tidb-backups -n '__tidb_backups_using_command list' -l until -x -d 'Only backups started before TIME (same forms as --since)'
-complete -c tidb-backups -n '__tidb_backups_using_command list' -l sort-by -x -a 'BackupId BackupStartTime BackupEndTime BackupSize State BackupType ClusterId' -d 'Sort by FIELD (a --fields name, any case; times and size numerically); needs every backup before the first is written (default: API order)'
+complete -c tidb-backups -n '__tidb_backups_using_command list' -l sort-by -x -a 'BackupId BackupStartTime BackupEndTime BackupSize State BackupType ClusterId' -d 'Sort by FIELD, any case: BackupId, BackupStartTime, BackupEndTime, BackupSize, State, BackupType, ClusterId; times and size numerically; needs every backup before the first is written (default: API order)'
 complete -c tidb-backups -n '__tidb_backups_using_command list' -l reverse -d 'Descending sort; without --sort-by, the API order reversed'
-complete -c tidb-backups -n '__tidb_backups_using_command list' -l time-format -x -a 'raw iso' -d 'Times in csv, tsv, json and ndjson: raw (epoch seconds, as the API sends them) or iso (2026-11-27T03:00:00Z, UTC; 0 stays 0) (default: raw)'
+complete -c tidb-backups -n '__tidb_backups_using_command list' -l time-format -x -a 'raw iso' -d 'Times in csv, tsv, json and ndjson: raw, iso (raw: epoch seconds, as the API sends them; iso: 2026-11-27T03:00:00Z, UTC; 0 stays 0) (default: raw)'
 complete -c tidb-backups -n '__tidb_backups_using_command list' -l utc -d 'Show table times in UTC instead of the local time zone'
 complete -c tidb-backups -n '__tidb_backups_using_command list' -l dry-run -d 'Print the signed request(s) and send nothing (at most 3 per cluster, then a line telling how many more)'
 complete -c tidb-backups -n '__tidb_backups_using_command list' -s h -l help -d 'Print this help message and exit'
@@ -158,7 +158,7 @@ complete -c tidb-backups -n '__tidb_backups_using_command check' -l id -x -d 'Cl
 complete -c tidb-backups -n '__tidb_backups_using_command check' -l ids-from -r -F -d 'Read cluster ids from FILE, one per line (\'-\': stdin)'
 complete -c tidb-backups -n '__tidb_backups_using_command check' -l max-age -x -d 'Required: the newest backup must have started within this long, e.g. 90m, 26h, 7d'
 complete -c tidb-backups -n '__tidb_backups_using_command check' -l state -x -a 'Success Failed Running' -d 'State the newest backup must be in, any case (default: Success)'
-complete -c tidb-backups -n '__tidb_backups_using_command check' -l concurrency -x -d 'Requests in flight at once, each on its own kept-alive connection (default: 8; 1: one after another)'
+complete -c tidb-backups -n '__tidb_backups_using_command check' -l concurrency -x -d 'Requests in flight at once, each on its own kept-alive connection; 1: one after another (default: 8)'
 complete -c tidb-backups -n '__tidb_backups_using_command check' -s h -l help -d 'Print this help message and exit'
 
 # tidb-backups configure
@@ -169,4 +169,4 @@ complete -c tidb-backups -n '__tidb_backups_using_command configure' -s h -l hel
 
 # tidb-backups completion
 complete -c tidb-backups -n '__tidb_backups_using_command completion' -s h -l help -d 'Print this help message and exit'
-complete -c tidb-backups -n '__tidb_backups_argument completion 0' -x -a 'bash zsh fish' -d 'The shell: bash, zsh or fish'
+complete -c tidb-backups -n '__tidb_backups_argument completion 0' -x -a 'bash zsh fish' -d 'The shell: bash, zsh, fish'

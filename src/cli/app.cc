@@ -1,10 +1,13 @@
 #include "cli/app.h"
 
-#include "core/endpoint.h"
+#include <algorithm>
 
 #include <fmt/format.h>
 
-#include "tidb_backups/version.h"
+#include "cli/flags.h"
+#include "cli/report.h"
+#include "cli/version_text.h"
+#include "core/endpoint.h"
 
 namespace tidb_backups {
 
@@ -25,60 +28,37 @@ $XDG_CONFIG_HOME/tidb-backups/config.toml. Exit codes: 0 ok, 2 usage, 3 API erro
 4 network, 5 bad response, 6 configuration, 7 output could not be written.)";
 
 void add_global_options(CLI::App& app, GlobalOptions& global) {
-    const char* group = "Global options";
-    app.add_option("--region", global.region,
-                   "Region of the cluster, e.g. cn-zj [env: SIGCALCLOUD_REGION]")
-        ->type_name("REGION")
-        ->group(group);
-    app.add_option(
-           "--profile", global.profile,
-           "Profile of the config file to use (default: default) [env: SIGCALCLOUD_PROFILE]")
-        ->type_name("NAME")
-        ->group(group);
-    app.add_option("--config", global.config_path,
-                   "Config file [env: TIDB_BACKUPS_CONFIG; default: "
-                   "$XDG_CONFIG_HOME/tidb-backups/config.toml]")
-        ->type_name("PATH")
-        ->group(group);
-    app.add_option(
-           "--endpoint", global.endpoint,
-           "API endpoint URL (default: https://api.sigcalcloud.com) [env: SIGCALCLOUD_ENDPOINT]")
-        ->type_name("URL")
-        ->group(group);
-    app.add_option("--project-id", global.project_id,
-                   "Project id to send with each request [env: SIGCALCLOUD_PROJECT_ID]")
-        ->type_name("ID")
-        ->group(group);
-    app.add_option("--timeout", global.timeout,
-                   "Seconds one attempt may take in all: connect, TLS, proxy, answer (default: 30)")
-        ->type_name("SECONDS")
-        ->group(group);
-    app.add_option("--retries", global.retries,
-                   "Retries after a failed attempt that may succeed later (default: 3)")
-        ->type_name("N")
-        ->group(group);
-    app.add_option("--ca-bundle", global.ca_bundle,
-                   "PEM file of CA certificates to trust instead of the system store")
-        ->type_name("PATH")
-        ->group(group);
-    app.add_option(
-           "--proxy", global.proxy,
-           "HTTP proxy for API requests, http://[user:password@]host:port (default: "
-           "HTTPS_PROXY or HTTP_PROXY by the endpoint's scheme, unless NO_PROXY names the host)")
-        ->type_name("URL")
-        ->group(group);
-    app.add_flag("--insecure", global.insecure,
-                 "Do not verify TLS certificates; allow plain http to any host")
-        ->group(group);
-    app.add_option("--color", global.color,
-                   "Colour in the table: auto (on a terminal, unless NO_COLOR is set; "
-                   "CLICOLOR_FORCE forces it), always, never (default: auto)")
-        ->type_name("WHEN")
-        ->group(group);
-    app.add_flag("-v,--verbose", global.verbosity,
-                 "Log requests to stderr (-vv: and bodies); secrets masked")
-        ->group(group);
-    app.add_flag("-q,--quiet", global.quiet, "Print only data and errors")->group(group);
+    add_flag(app, FlagId::Region, global.region);
+    add_flag(app, FlagId::Profile, global.profile);
+    add_flag(app, FlagId::Config, global.config_path);
+    add_flag(app, FlagId::Endpoint, global.endpoint);
+    add_flag(app, FlagId::ProjectId, global.project_id);
+    add_flag(app, FlagId::Timeout, global.timeout);
+    add_flag(app, FlagId::Retries, global.retries);
+    add_flag(app, FlagId::CaBundle, global.ca_bundle);
+    add_flag(app, FlagId::Proxy, global.proxy);
+    add_flag(app, FlagId::Insecure, global.insecure);
+    add_flag(app, FlagId::Color, global.color);
+    add_flag(app, FlagId::Verbose, global.verbosity);
+    add_flag(app, FlagId::Quiet, global.quiet);
+}
+
+// The "Global options:" section of `command`'s --help: the program's flags that it uses (gh's
+// INHERITED FLAGS), formatted as the program's --help shows them.
+std::string global_options_help(const CLI::App& app, const std::string& command) {
+    std::vector<const CLI::Option*> used = app.get_options([&command](const CLI::Option* option) {
+        if (option->get_group() != kGlobalOptionsGroup) {
+            return false;
+        }
+        const Flag* record = find_flag("", option->get_name());
+        return record != nullptr && std::find(record->commands.begin(), record->commands.end(),
+                                              command) != record->commands.end();
+    });
+    if (used.empty()) {
+        return {};
+    }
+    std::string section = CLI::Formatter().make_group(kGlobalOptionsGroup, false, used);
+    return section.substr(section.find_first_not_of('\n'));  // the blank line is the caller's
 }
 
 // Every word of `text` that is a URL with a user or password, shown without them: CLI11
@@ -100,37 +80,30 @@ std::string without_credentials(std::string_view text) {
     return out;
 }
 
-std::string one_line(std::string text) {
-    for (char& c : text) {
-        if (c == '\n') {
-            c = ' ';
-        }
-    }
-    return text;
-}
-
 }  // namespace
-
-std::string version_text() {
-    std::string git = kGitDescribe;
-    if (git.empty() || git == kVersion) {
-        return fmt::format("{} {}", kProgram, kVersion);
-    }
-    return fmt::format("{} {} (git {})", kProgram, kVersion, git);
-}
 
 std::unique_ptr<CLI::App> build_app(CommandLine& target) {
     auto app = std::make_unique<CLI::App>(kMainDescription, kProgram);
-    app->set_version_flag("--version", version_text(), "Print the version and exit");
+    const Flag& help = flag(FlagId::Help);
+    app->set_help_flag(std::string(help.names), help_text(help));
+    const Flag& version = flag(FlagId::Version);
+    app->set_version_flag(std::string(version.names), version_text(kProgram), help_text(version));
     app->footer(kMainFooter);
     // Global options are accepted after the subcommand too: it passes what it does not know up.
     app->fallthrough();
     app->require_subcommand(1);
     add_global_options(*app, target.global);
-    add_list_command(*app, target.list);
-    add_check_command(*app, target.check);
-    add_configure_command(*app, target.configure);
-    add_completion_command(*app, target.completion);
+    add_list_command(*app, target);
+    add_check_command(*app, target);
+    add_configure_command(*app, target);
+    add_completion_command(*app, target);
+    for (CLI::App* command : app->get_subcommands([](const CLI::App*) { return true; })) {
+        if (!global_options_help(*app, command->get_name()).empty()) {
+            command->footer([&parent = *app, name = command->get_name()] {
+                return global_options_help(parent, name);
+            });
+        }
+    }
     return app;
 }
 
@@ -144,7 +117,7 @@ std::variant<CommandLine, EarlyExit> parse_command_line(int argc, const char* co
     } catch (const CLI::CallForAllHelp&) {
         return EarlyExit{0, app->help("", CLI::AppFormatMode::All), {}};
     } catch (const CLI::CallForVersion&) {
-        return EarlyExit{0, version_text() + "\n", {}};
+        return EarlyExit{0, version_text(kProgram) + "\n", {}};
     } catch (const CLI::ParseError& error) {
         // CLI11's own exit codes (100+) are not ours: every usage error is exit 2.
         std::string hint = "run 'tidb-backups --help' for usage";
@@ -156,11 +129,6 @@ std::variant<CommandLine, EarlyExit> parse_command_line(int argc, const char* co
                          fmt::format("{}: error: {}\nhint: {}\n", kProgram,
                                      one_line(without_credentials(error.what())), hint)};
     }
-    const std::string name = app->get_subcommands().front()->get_name();
-    line.command = name == "check"        ? Command::Check
-                   : name == "configure"  ? Command::Configure
-                   : name == "completion" ? Command::Completion
-                                          : Command::List;
     return line;
 }
 

@@ -1,5 +1,6 @@
-// The command line: every command and flag is declared once, here, with its help text; CLI11
-// parses argv into the raw option structs that resolve_settings then checks.
+// The command line: the program, its global flags and one command per file (list_command.cc...),
+// each declaring its flags from their records (cli/flags.h) and setting what runs; CLI11 parses
+// argv into the raw option structs that resolve_settings then checks.
 #pragma once
 
 #include <memory>
@@ -16,10 +17,8 @@
 
 namespace tidb_backups {
 
-enum class Command { List, Check, Configure, Completion };
-
 struct CommandLine {
-    Command command = Command::List;
+    CommandRun command = nullptr;  // the parsed command's, set by its declaration
     GlobalOptions global;
     ListOptions list;
     CheckOptions check;
@@ -38,8 +37,5 @@ struct EarlyExit {
 std::unique_ptr<CLI::App> build_app(CommandLine& target);
 
 std::variant<CommandLine, EarlyExit> parse_command_line(int argc, const char* const* argv);
-
-// "tidb-backups 0.1.0 (git 1a2b3c)".
-std::string version_text();
 
 }  // namespace tidb_backups

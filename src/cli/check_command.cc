@@ -10,6 +10,8 @@
 #include <fmt/format.h>
 
 #include "cli/api_session.h"
+#include "cli/app.h"
+#include "cli/flags.h"
 #include "cli/list_command.h"
 #include "cli/report.h"
 #include "core/api_client.h"
@@ -27,10 +29,6 @@ bool all_digits(std::string_view text) {
     return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
         return std::isdigit(static_cast<unsigned char>(c)) != 0;
     });
-}
-
-Error usage(std::string message, std::string hint = {}) {
-    return make_error(ErrorKind::Usage, std::move(message), std::move(hint));
 }
 
 Expected<FreshnessRule> resolve_rule(const CheckOptions& options) {
@@ -316,27 +314,24 @@ int run_check(const Settings& settings, const CheckPlan& plan, CommandContext& c
     return check_exit_code(observer.first_failure(), observer.stale());
 }
 
-CLI::App* add_check_command(CLI::App& app, CheckOptions& check) {
+CLI::App* add_check_command(CLI::App& app, CommandLine& line) {
     CLI::App* command = app.add_subcommand(
         "check",
         "Exit 0 if the newest backup is recent enough, 1 if not (for cron and monitoring)");
     command->footer(kCheckFooter);
-    add_cluster_options(*command, check.ids, check.ids_from);
-    command
-        ->add_option("--max-age", check.max_age,
-                     "Required: the newest backup must have started within this long, e.g. 90m, "
-                     "26h, 7d")
-        ->type_name("DURATION");
-    command
-        ->add_option("--state", check.state,
-                     "State the newest backup must be in, any case (default: Success)")
-        ->type_name("STATE");
-    add_concurrency_option(*command, check.concurrency);
+    command->callback([&line] { line.command = execute_check; });
+    CheckOptions& check = line.check;
+    add_flag(*command, FlagId::Id, check.ids);
+    add_flag(*command, FlagId::IdsFrom, check.ids_from);
+    add_flag(*command, FlagId::MaxAge, check.max_age);
+    add_flag(*command, FlagId::CheckState, check.state);
+    add_flag(*command, FlagId::Concurrency, check.concurrency);
     return command;
 }
 
-int execute_check(const CheckOptions& options, const GlobalOptions& global,
-                  CommandContext& context) {
+int execute_check(const CommandLine& line, CommandContext& context) {
+    const CheckOptions& options = line.check;
+    const GlobalOptions& global = line.global;
     // Check flags come before settings: a bad --max-age is exit 2 whatever the config says.
     Expected<CheckPlan> plan = resolve_check_plan(options, stdin_reader(context), context.err);
     if (!plan) {

@@ -105,11 +105,10 @@ int check_exit_code(const std::optional<Error>& first_failure, std::size_t stale
 // and is for the owner of `out` to explain).
 int run_check(const Settings& settings, const CheckPlan& plan, CommandContext& context);
 
-// Declares `check` and its flags, writing into `options`.
-CLI::App* add_check_command(CLI::App& app, CheckOptions& options);
+// Declares `check` and its flags, writing into `line.check`; parsed, it sets line.command.
+CLI::App* add_check_command(CLI::App& app, CommandLine& line);
 
 // Checks the flags, resolves settings, runs the check; returns the exit code.
-int execute_check(const CheckOptions& options, const GlobalOptions& global,
-                  CommandContext& context);
+int execute_check(const CommandLine& line, CommandContext& context);
 
 }  // namespace tidb_backups

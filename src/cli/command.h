@@ -20,6 +20,13 @@ using Clock = std::function<std::int64_t()>;
 // The system's real-time clock.
 Clock system_clock();
 
+struct CommandLine;  // cli/app.h
+struct CommandContext;
+
+// What a command runs with the parsed command line; returns the exit code. Each command's
+// declaration (add_list_command...) sets it in the CommandLine when that command is parsed.
+using CommandRun = int (*)(const CommandLine& line, CommandContext& context);
+
 struct CommandContext {
     std::istream& in;
     std::ostream& out;

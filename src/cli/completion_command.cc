@@ -3,9 +3,8 @@
 #include <algorithm>
 
 #include "cli/app.h"
-#include "core/backup.h"
-#include "core/selection.h"
-#include "render/renderer.h"
+#include "cli/flags.h"
+#include "cli/report.h"
 
 namespace tidb_backups {
 
@@ -19,30 +18,6 @@ constexpr const char* kCompletionFooter = R"(Examples:
 
 Packages install them for you (bash-completion, zsh vendor-completions, fish
 vendor_completions.d). --profile completes the [profile] names of the config file.)";
-
-// The values the API documents (the emulator serves the same).
-const std::vector<std::string> kStates = {"Success", "Failed", "Running"};
-const std::vector<std::string> kBackupTypes = {"Automatic", "Manual"};
-
-ValueCompletion words(std::vector<std::string> list) {
-    return {ValueCompletion::Kind::Words, std::move(list)};
-}
-
-ValueCompletion comma_separated(std::vector<std::string> list) {
-    return {ValueCompletion::Kind::CommaSeparated, std::move(list)};
-}
-
-// The fields --fields and --sort-by name: the documented ones, and ClusterId.
-std::vector<std::string> field_names() {
-    std::vector<std::string> names = documented_fields();
-    names.emplace_back(kClusterIdField);
-    return names;
-}
-
-std::string one_line(std::string text) {
-    std::replace(text.begin(), text.end(), '\n', ' ');
-    return text;
-}
 
 bool repeatable(const CLI::Option& option) {
     auto policy = option.get_multi_option_policy();
@@ -66,7 +41,7 @@ CompletionFlag describe_flag(const CLI::App& app, const CLI::Option& option,
     flag.exits = &option == app.get_help_ptr() || &option == app.get_version_ptr();
     if (flag.takes_value) {
         flag.value_name = option.get_type_name();
-        flag.value = value_completion(command, flag.names, flag.value_name);
+        flag.value = value_completion(command, flag.names.back());
     }
     return flag;
 }
@@ -88,44 +63,15 @@ std::vector<CompletionFlag> visible_flags(const CLI::App& app, std::string_view 
 
 }  // namespace
 
-const std::vector<ValueRule>& value_rules() {
-    using Kind = ValueCompletion::Kind;
-    static const std::vector<ValueRule> rules = {
-        {"--output", words(output_format_names())}, {"--fields", comma_separated(field_names())},
-        {"--sort-by", words(field_names())},        {"--time-format", words(time_format_names())},
-        {"list --state", comma_separated(kStates)}, {"list --type", comma_separated(kBackupTypes)},
-        {"check --state", words(kStates)},          {"--color", words({"auto", "always", "never"})},
-        {"--profile", {Kind::Profiles, {}}},        {"completion shell", words(shell_names())},
-    };
-    return rules;
-}
-
-ValueCompletion value_completion(std::string_view command, const std::vector<std::string>& names,
-                                 std::string_view value_name) {
-    const auto& rules = value_rules();
-    auto find = [&rules](const std::string& key) -> const ValueCompletion* {
-        for (const auto& rule : rules) {
-            if (rule.key == key) {
-                return &rule.value;
-            }
-        }
-        return nullptr;
-    };
-    for (const auto& name : names) {
-        if (const auto* value =
-                command.empty() ? nullptr : find(std::string(command) + " " + name)) {
-            return *value;
-        }
+ValueCompletion value_completion(std::string_view command, std::string_view name) {
+    const Flag* record = find_flag(command, name);
+    if (record == nullptr) {
+        return {};
     }
-    for (const auto& name : names) {
-        if (const auto* value = find(name)) {
-            return *value;
-        }
-    }
-    if (value_name == "FILE" || value_name == "PATH") {
-        return {ValueCompletion::Kind::Files, {}};
-    }
-    return {};
+    return {record->completion, record->completion == ValueCompletion::Kind::Words ||
+                                        record->completion == ValueCompletion::Kind::CommaSeparated
+                                    ? record->choices
+                                    : std::vector<std::string>{}};
 }
 
 CompletionSpec completion_spec(const CLI::App& app) {
@@ -146,9 +92,8 @@ CompletionSpec completion_spec(const CLI::App& app) {
         for (const CLI::Option* option : sub->get_options()) {
             if (option->get_positional() && !option->get_group().empty()) {
                 std::string name = option->get_name();
-                command.arguments.push_back(
-                    {name, one_line(option->get_description()),
-                     value_completion(command.name, {name}, option->get_type_name())});
+                command.arguments.push_back({name, one_line(option->get_description()),
+                                             value_completion(command.name, name)});
             }
         }
         spec.commands.push_back(std::move(command));
@@ -156,18 +101,19 @@ CompletionSpec completion_spec(const CLI::App& app) {
     return spec;
 }
 
-CLI::App* add_completion_command(CLI::App& app, CompletionOptions& options) {
+CLI::App* add_completion_command(CLI::App& app, CommandLine& line) {
     CLI::App* command = app.add_subcommand(
         "completion", "Print a completion script for bash, zsh or fish (commands, flags, values)");
     command->footer(kCompletionFooter);
-    command->add_option("shell", options.shell, "The shell: bash, zsh or fish")
+    command->callback([&line] { line.command = execute_completion; });
+    add_flag(*command, FlagId::Shell, line.completion.shell)
         ->required()
-        ->check(CLI::IsMember(shell_names()));
+        ->check(CLI::IsMember(flag(FlagId::Shell).choices));
     return command;
 }
 
-int execute_completion(const CompletionOptions& options, const GlobalOptions& /*global*/,
-                       CommandContext& context) {
+int execute_completion(const CommandLine& line, CommandContext& context) {
+    const CompletionOptions& options = line.completion;
     CommandLine declared;
     std::unique_ptr<CLI::App> app = build_app(declared);
     auto shell = parse_shell(options.shell);

@@ -18,26 +18,15 @@ struct CompletionOptions {
     std::string shell;  // one of shell_names(), checked by CLI11
 };
 
-CLI::App* add_completion_command(CLI::App& app, CompletionOptions& options);
+// Declares `completion` and its argument, writing into `line.completion`; parsed, it sets
+// line.command.
+CLI::App* add_completion_command(CLI::App& app, CommandLine& line);
 
-int execute_completion(const CompletionOptions& options, const GlobalOptions& global,
-                       CommandContext& context);
+int execute_completion(const CommandLine& line, CommandContext& context);
 
-// One line of the table of flag values: what the value of a flag, or of a command's argument,
-// completes to. `key` is "--flag" (any command), or "COMMAND --flag" / "COMMAND ARGUMENT" for
-// one command only, which wins over the former.
-struct ValueRule {
-    std::string key;
-    ValueCompletion value;
-};
-
-// The table, in one place for every command. A value not in it completes nothing, unless its
-// name (type_name) is FILE or PATH: then it completes file names.
-const std::vector<ValueRule>& value_rules();
-
-// What `flag` of `command` completes to: value_rules(), else the FILE/PATH rule.
-ValueCompletion value_completion(std::string_view command, const std::vector<std::string>& names,
-                                 std::string_view value_name);
+// What the value of the flag (or argument) `name` of `command` ("" for the program) completes
+// to: its record's completion kind and choices (cli/flags.h).
+ValueCompletion value_completion(std::string_view command, std::string_view name);
 
 // Every command, flag and argument of `app` that --help shows (hidden ones are left out), with
 // its description and what its value completes to.

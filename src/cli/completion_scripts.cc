@@ -3,33 +3,17 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "cli/completion_script_parts.h"
+
 namespace tidb_backups {
 
-namespace {
-
-using Kind = ValueCompletion::Kind;
-
-// Reads the [profile] headers of a TOML file: bare, quoted or 'literal' names, CRLF lines
-// and trailing comments allowed. No single quote inside, so every shell can quote it as is.
-constexpr std::string_view kProfileAwk = R"awk(awk '
-        { sub(/\r$/, "") }
-        /^[ \t]*\[[^[]/ {
-            name = $0
-            sub(/^[ \t]*\[[ \t]*/, "", name)
-            sub(/[ \t]*\].*$/, "", name)
-            q = substr(name, 1, 1)
-            if ((q == "\"" || q == sprintf("%c", 39)) && length(name) > 1 && substr(name, length(name)) == q)
-                name = substr(name, 2, length(name) - 2)
-            if (name != "") print name
-        }')awk";
+namespace completion_detail {
 
 bool is_word_char(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
            c == '_' || c == '.';
 }
 
-// Names and words go into the scripts unquoted (case patterns, word lists), so they must not
-// hold anything a shell would read specially.
 const std::string& checked(const std::string& word) {
     if (word.empty() || word == "-" || word == "--" ||
         !std::all_of(word.begin(), word.end(), is_word_char)) {
@@ -38,7 +22,14 @@ const std::string& checked(const std::string& word) {
     return word;
 }
 
-// A relative path of such names.
+std::string checked_words(const std::vector<std::string>& words) {
+    std::string out;
+    for (const auto& word : words) {
+        out += (out.empty() ? "" : " ") + checked(word);
+    }
+    return out;
+}
+
 const std::string& checked_path(const std::string& path) {
     std::size_t start = 0;
     for (std::size_t slash = path.find('/');; slash = path.find('/', start)) {
@@ -58,19 +49,14 @@ std::string replace_all(std::string text, std::string_view from, std::string_vie
     return text;
 }
 
-// 'text' for bash and zsh.
 std::string sh_quote(std::string_view text) {
     return "'" + replace_all(std::string(text), "'", R"('\'')") + "'";
 }
 
-// 'text' for fish, where a backslash escapes a backslash or a quote inside single quotes.
 std::string fish_quote(std::string_view text) {
     return "'" + replace_all(replace_all(std::string(text), "\\", "\\\\"), "'", "\\'") + "'";
 }
 
-// The words joined by spaces, continued over lines of at most 100 columns (for bash, whose
-// backslash-newline continues a command). The first line starts at column `first`; the next
-// ones are indented by `indent`.
 std::string wrapped(const std::vector<std::string>& words, std::size_t first, std::size_t indent) {
     constexpr std::size_t kWidth = 100;
     std::string out;
@@ -99,12 +85,10 @@ std::vector<std::string> names_of(const std::vector<CompletionFlag>& flags) {
     return names;
 }
 
-// A shell-safe identifier from the program name: "tidb-backups" -> "tidb_backups".
 std::string identifier(const std::string& program) {
     return replace_all(checked(program), "-", "_");
 }
 
-// Fills the placeholders of a script's fixed text (never of descriptions, which are data).
 std::string expand(std::string_view text, const CompletionSpec& spec, const std::string& fn) {
     std::string out(text);
     out = replace_all(std::move(out), "@AWK@", kProfileAwk);
@@ -121,591 +105,7 @@ std::string header(const CompletionSpec& spec, std::string_view shell) {
            "` from the tool's own command line: do not edit.\n";
 }
 
-// ---- bash -------------------------------------------------------------------------------
-
-// `head` and the words after it, as a command line indented by `indent`.
-std::string bash_line(std::size_t indent, const std::string& head,
-                      const std::vector<std::string>& words) {
-    return std::string(indent, ' ') + head + " " +
-           wrapped(words, indent + head.size() + 1, indent + 4);
-}
-
-// The line that completes `value` from `current`, or "" when there is nothing to offer.
-std::string bash_value_line(std::size_t indent, const std::string& fn, const ValueCompletion& value,
-                            const std::string& current) {
-    switch (value.kind) {
-        case Kind::Any:
-            return "";
-        case Kind::Words:
-            return bash_line(indent, fn + "_words " + current, value.words);
-        case Kind::CommaSeparated:
-            return bash_line(indent, fn + "_word_list " + current, value.words);
-        case Kind::Profiles:
-            return std::string(indent, ' ') + fn + "_profile_names " + current;
-        case Kind::Files:
-            return std::string(indent, ' ') + fn + "_files " + current;
-    }
-    return "";
-}
-
-// "'list -o' | 'list --output'", or "*' --region'" for a global flag (command "*").
-std::string bash_patterns(const std::string& command, const CompletionFlag& flag) {
-    std::string out;
-    for (const auto& name : flag.names) {
-        out += (out.empty() ? "" : " | ") +
-               (command == "*" ? "*' " + checked(name) + "'"
-                               : "'" + checked(command) + " " + checked(name) + "'");
-    }
-    return out;
-}
-
-std::string bash_script(const CompletionSpec& spec) {
-    const std::string fn = "_" + identifier(spec.program);
-    std::vector<std::pair<std::string, const std::vector<CompletionFlag>*>> scopes;
-    for (const auto& command : spec.commands) {
-        scopes.emplace_back(command.name, &command.flags);
-    }
-    scopes.emplace_back("*", &spec.global_flags);
-
-    std::string takes_value;
-    std::string values;
-    for (const auto& [command, flags] : scopes) {
-        for (const auto& flag : *flags) {
-            if (!flag.takes_value) {
-                continue;
-            }
-            takes_value += "    " + bash_patterns(command, flag) + ") return 0 ;;\n";
-            if (flag.value.kind != Kind::Any) {
-                values += "    " + bash_patterns(command, flag) + ")\n" +
-                          bash_value_line(8, fn, flag.value, "\"$3\"") + "\n        ;;\n";
-            }
-        }
-    }
-
-    std::vector<std::string> command_names;
-    for (const auto& command : spec.commands) {
-        command_names.push_back(command.name);
-    }
-    std::vector<std::string> first_flags = names_of(spec.global_flags);
-    for (const auto& name : names_of(spec.program_flags)) {
-        first_flags.push_back(name);
-    }
-    const std::string complete_words = fn + "_words \"$cur\"";
-    std::string dispatch = "    '')\n        if [[ $cur == -* ]]; then\n" +
-                           bash_line(12, complete_words, first_flags) + "\n        else\n" +
-                           bash_line(12, complete_words, command_names) +
-                           "\n        fi\n        ;;\n";
-    for (const auto& command : spec.commands) {
-        std::vector<std::string> flags = names_of(command.flags);
-        for (const auto& name : names_of(spec.global_flags)) {
-            flags.push_back(name);
-        }
-        dispatch += "    " + checked(command.name) + ")\n        if [[ $cur == -* ]]; then\n" +
-                    bash_line(12, complete_words, flags) + "\n";
-        for (std::size_t i = 0; i < command.arguments.size(); ++i) {
-            std::string line = bash_value_line(12, fn, command.arguments[i].value, "\"$cur\"");
-            if (!line.empty()) {
-                dispatch +=
-                    "        elif ((arguments == " + std::to_string(i) + ")); then\n" + line + "\n";
-            }
-        }
-        dispatch += "        fi\n        ;;\n";
-    }
-
-    auto t = [&](std::string_view text) { return expand(text, spec, fn); };
-    return header(spec, "bash") +
-           t(R"sh(# Load it with `source <(@PROG@ completion bash)` (in ~/.bashrc, say), or install it as
-# /usr/share/bash-completion/completions/@PROG@, where bash-completion finds it.
-
-# Whether flag $2 of command $1 ("" before the command) takes a value.
-@FN@_takes_value() {
-    case "$1 $2" in
-)sh") + takes_value +
-           t(R"sh(    esac
-    return 1
-}
-
-# Completes value $3 of flag $2 of command $1 ("" before the command) into COMPREPLY.
-@FN@_value() {
-    case "$1 $2" in
-)sh") + values +
-           t(R"sh(    esac
-    return 0
-}
-
-# Adds the words of $2... that start with $1, ignoring case.
-@FN@_words() {
-    local cur=${1,,} word
-    shift
-    for word; do
-        [[ ${word,,} == "$cur"* ]] && COMPREPLY+=("$word")
-    done
-    return 0
-}
-
-# Completes the last item of the comma-separated list $1 from $2..., each word at most once.
-@FN@_word_list() {
-    local listed= last=$1 word
-    if [[ $1 == *,* ]]; then
-        listed=${1%,*},
-        last=${1##*,}
-    fi
-    for word in "${@:2}"; do
-        [[ ,${listed,,} == *,"${word,,}",* ]] && continue
-        [[ ${word,,} == "${last,,}"* ]] && COMPREPLY+=("$listed$word")
-    done
-    # No space after an item, so that a comma and the next one can follow.
-    compopt -o nospace 2>/dev/null
-    return 0
-}
-
-@FN@_files() {
-    compopt -o filenames 2>/dev/null
-    mapfile -t -O "${#COMPREPLY[@]}" COMPREPLY < <(compgen -f -- "$1")
-}
-
-# Prints the [profile] names of the config file: the one given by @CONFIG_FLAG@ on the line,
-# else $@CONFIG_ENV@, else the default. Reads the caller's `words` and `cword`.
-@FN@_profiles() {
-    local base=$HOME/.config i
-    [[ $XDG_CONFIG_HOME == /* ]] && base=${XDG_CONFIG_HOME%/}
-    local config=${@CONFIG_ENV@:-$base/@CONFIG_PATH@}
-    for ((i = 1; i < cword; i++)); do
-        case ${words[i]} in
-        @CONFIG_FLAG@) config=${words[i + 1]} ;;
-        @CONFIG_FLAG@=*) config=${words[i]#@CONFIG_FLAG@=} ;;
-        esac
-    done
-    [[ $config == "~/"* ]] && config=$HOME/${config:2}
-    [[ -r $config ]] || return 0
-    @AWK@ "$config" 2>/dev/null
-}
-
-@FN@_profile_names() {
-    local -a names
-    mapfile -t names < <(@FN@_profiles)
-    @FN@_words "$1" "${names[@]}"
-}
-
-@FN@() {
-    COMPREPLY=()
-    # The words up to the cursor, with what COMP_WORDBREAKS split at '=' joined again:
-    # "--output=js" is one word here.
-    local -a words=()
-    local cword cur command= arguments=0 i
-    for ((i = 0; i <= COMP_CWORD; i++)); do
-        if ((i > 0)) && [[ ${words[-1]} == --* ]] &&
-            [[ ${COMP_WORDS[i]} == = || ${COMP_WORDS[i - 1]} == = ]]; then
-            words[-1]+=${COMP_WORDS[i]}
-        else
-            words+=("${COMP_WORDS[i]}")
-        fi
-    done
-    cword=$((${#words[@]} - 1))
-    cur=${words[cword]}
-
-    # The command is the first word that is neither a flag nor a flag's value; the words
-    # after it that are neither are its arguments.
-    for ((i = 1; i < cword; i++)); do
-        case ${words[i]} in
-        -*=*) ;;
-        -*) @FN@_takes_value "$command" "${words[i]}" && i=$((i + 1)) ;;
-        *)
-            if [[ -z $command ]]; then
-                command=${words[i]}
-            else
-                arguments=$((arguments + 1))
-            fi
-            ;;
-        esac
-    done
-
-    if [[ $cur == -*=* ]]; then
-        @FN@_value "$command" "${cur%%=*}" "${cur#*=}"
-        # Without '=' in COMP_WORDBREAKS, bash replaces the whole word, flag included.
-        [[ $COMP_WORDBREAKS == *=* ]] || COMPREPLY=("${COMPREPLY[@]/#/${cur%%=*}=}")
-        return 0
-    fi
-    if ((cword > 1)) && [[ ${words[cword - 1]} == -* ]] &&
-        @FN@_takes_value "$command" "${words[cword - 1]}"; then
-        @FN@_value "$command" "${words[cword - 1]}" "$cur"
-        return 0
-    fi
-
-    case $command in
-)sh") + dispatch +
-           t(R"sh(    esac
-    return 0
-}
-
-complete -F @FN@ @PROG@
-)sh");
-}
-
-// ---- zsh --------------------------------------------------------------------------------
-
-// Inside [...] of an _arguments spec: brackets and backslashes escaped.
-std::string zsh_bracketed(const std::string& text) {
-    return replace_all(replace_all(replace_all(text, "\\", "\\\\"), "[", "\\["), "]", "\\]");
-}
-
-// A message or name between colons of an _arguments spec.
-std::string zsh_colon_safe(const std::string& text) {
-    return replace_all(replace_all(text, "\\", "\\\\"), ":", "\\:");
-}
-
-std::string zsh_action(const std::string& fn, const ValueCompletion& value,
-                       const std::string& message) {
-    auto joined = [](const std::vector<std::string>& words) {
-        std::string out;
-        for (const auto& word : words) {
-            out += (out.empty() ? "" : " ") + checked(word);
-        }
-        return out;
-    };
-    switch (value.kind) {
-        case Kind::Any:
-            return " ";
-        case Kind::Words:
-            return "(" + joined(value.words) + ")";
-        case Kind::CommaSeparated:
-            return "_values -s , " + replace_all(zsh_colon_safe(message), " ", "\\ ") + " " +
-                   joined(value.words);
-        case Kind::Profiles:
-            return fn + "_profiles";
-        case Kind::Files:
-            return "_files";
-    }
-    return " ";
-}
-
-// One _arguments spec per name of the flag, each quoted.
-std::vector<std::string> zsh_flag_specs(const std::string& fn, const CompletionFlag& flag) {
-    std::string exclusion;
-    if (flag.exits) {
-        exclusion = "(- : *)";
-    } else if (!flag.repeatable && flag.names.size() > 1) {
-        for (const auto& name : flag.names) {
-            exclusion += (exclusion.empty() ? "(" : " ") + checked(name);
-        }
-        exclusion += ")";
-    }
-    std::vector<std::string> specs;
-    for (const auto& name : flag.names) {
-        std::string spec = exclusion + (flag.repeatable && !flag.exits ? "*" : "") + checked(name);
-        if (flag.takes_value) {
-            spec += name.rfind("--", 0) == 0 ? "=" : "+";
-        }
-        spec += "[" + zsh_bracketed(flag.description) + "]";
-        if (flag.takes_value) {
-            std::string message = flag.value_name.empty() ? "value" : flag.value_name;
-            spec += ":" + zsh_colon_safe(message) + ":" + zsh_action(fn, flag.value, message);
-        }
-        specs.push_back(sh_quote(spec));
-    }
-    return specs;
-}
-
-std::string zsh_spec_lines(const std::string& fn, const std::vector<CompletionFlag>& flags,
-                           const std::string& indent) {
-    std::string out;
-    for (const auto& flag : flags) {
-        for (const auto& spec : zsh_flag_specs(fn, flag)) {
-            out.append(" \\\n").append(indent).append(spec);
-        }
-    }
-    return out;
-}
-
-std::string zsh_script(const CompletionSpec& spec) {
-    const std::string fn = "_" + checked(spec.program);
-
-    std::string globals;
-    for (const auto& flag : spec.global_flags) {
-        for (const auto& line : zsh_flag_specs(fn, flag)) {
-            globals += "        " + line + "\n";
-        }
-    }
-    std::string commands;
-    for (const auto& command : spec.commands) {
-        commands += "        " +
-                    sh_quote(zsh_colon_safe(checked(command.name)) + ":" + command.description) +
-                    "\n";
-    }
-    std::string dispatch;
-    for (const auto& command : spec.commands) {
-        dispatch += "        (" + checked(command.name) +
-                    ")\n            _arguments -s -S : " + "$global_flags" +
-                    zsh_spec_lines(fn, command.flags, "                ");
-        for (const auto& argument : command.arguments) {
-            std::string message = argument.name + " -- " + argument.description;
-            dispatch +=
-                " \\\n                " + sh_quote(":" + zsh_colon_safe(message) + ":" +
-                                                   zsh_action(fn, argument.value, argument.name));
-        }
-        dispatch += " && ret=0\n            ;;\n";
-    }
-
-    auto t = [&](std::string_view text) { return expand(text, spec, fn); };
-    return "#compdef " + spec.program + "\n" + header(spec, "zsh") +
-           t(R"sh(# Load it with `source <(@PROG@ completion zsh)` after compinit (in ~/.zshrc, say), or
-# install it as _@PROG@ in a directory of $fpath (Debian: /usr/share/zsh/vendor-completions).
-
-# Completes a [profile] of the config file: the one given by @CONFIG_FLAG@ on the line, else
-# $@CONFIG_ENV@, else the default.
-@FN@_profiles() {
-    local base=$HOME/.config
-    [[ $XDG_CONFIG_HOME == /* ]] && base=${XDG_CONFIG_HOME%/}
-    local config=${@CONFIG_ENV@:-$base/@CONFIG_PATH@}
-    local -a line_words profiles expl
-    line_words=(${(Q)${(z)LBUFFER}})
-    local -i i
-    for (( i = 1; i < $#line_words; i++ )); do
-        case $line_words[i] in
-        (@CONFIG_FLAG@) config=$line_words[i+1] ;;
-        (@CONFIG_FLAG@=*) config=${line_words[i]#@CONFIG_FLAG@=} ;;
-        esac
-    done
-    [[ $config == '~/'* ]] && config=$HOME/${config#'~/'}
-    [[ -r $config ]] && profiles=(${(f)"$(@AWK@ $config 2>/dev/null)"})
-    _wanted profiles expl profile compadd -a profiles
-}
-
-@FN@_commands() {
-    local -a commands
-    commands=(
-)sh") + commands +
-           t(R"sh(    )
-    _describe -t commands '@PROG@ command' commands
-}
-
-@FN@() {
-    local curcontext=$curcontext state state_descr line ret=1
-    local -A opt_args
-    # Accepted before and after the command.
-    local -a global_flags
-    global_flags=(
-)sh") + globals +
-           t(R"sh(    )
-    _arguments -C -s -S : $global_flags)sh") +
-           zsh_spec_lines(fn, spec.program_flags, "        ") + t(R"sh( \
-        ':command:@FN@_commands' \
-        '*:: :->command' && ret=0
-    if [[ $state == command ]]; then
-        curcontext=${curcontext%:*:*}:@PROG@-$words[1]:
-        case $words[1] in
-)sh") + dispatch +
-           t(R"sh(        esac
-    fi
-    return ret
-}
-
-if [[ $zsh_eval_context[-1] == loadautofunc ]]; then
-    # Autoloaded from $fpath by compinit.
-    @FN@ "$@"
-else
-    # Sourced.
-    compdef @FN@ @PROG@
-fi
-)sh");
-}
-
-// ---- fish -------------------------------------------------------------------------------
-
-std::string fish_value_args(const std::string& fn, const ValueCompletion& value) {
-    auto joined = [](const std::vector<std::string>& words) {
-        std::string out;
-        for (const auto& word : words) {
-            out += (out.empty() ? "" : " ") + checked(word);
-        }
-        return out;
-    };
-    switch (value.kind) {
-        case Kind::Any:
-            return " -x";
-        case Kind::Words:
-            return " -x -a " + fish_quote(joined(value.words));
-        case Kind::CommaSeparated:
-            return " -x -a " + fish_quote("(" + fn + "_word_list " + joined(value.words) + ")");
-        case Kind::Profiles:
-            return " -x -a " + fish_quote("(" + fn + "_profiles)");
-        case Kind::Files:
-            return " -r -F";
-    }
-    return " -x";
-}
-
-std::string fish_flag_line(const CompletionSpec& spec, const std::string& fn,
-                           const std::string& condition, const CompletionFlag& flag) {
-    std::string line = "complete -c " + spec.program;
-    if (!condition.empty()) {
-        line += " -n " + fish_quote(condition);
-    }
-    for (const auto& name : flag.names) {
-        line += (name.rfind("--", 0) == 0 ? " -l " + checked(name).substr(2)
-                                          : " -s " + checked(name).substr(1));
-    }
-    if (flag.takes_value) {
-        line += fish_value_args(fn, flag.value);
-    }
-    return line + " -d " + fish_quote(flag.description) + "\n";
-}
-
-// `case` patterns of the flags that take a value, for the function that skips their values.
-std::string fish_value_patterns(const std::string& command,
-                                const std::vector<CompletionFlag>& flags) {
-    std::vector<std::string> patterns;
-    for (const auto& flag : flags) {
-        if (flag.takes_value) {
-            for (const auto& name : flag.names) {
-                patterns.push_back("'" + command + " " + checked(name) + "'");
-            }
-        }
-    }
-    if (patterns.empty()) {
-        return "";
-    }
-    std::string out = "        case";
-    std::size_t column = out.size();
-    for (const auto& pattern : patterns) {
-        if (column + 1 + pattern.size() + 2 > 100) {
-            out += " \\\n            ";
-            column = 12;
-        }
-        out += " " + pattern;
-        column += 1 + pattern.size();
-    }
-    return out + "\n            return 0\n";
-}
-
-std::string fish_script(const CompletionSpec& spec) {
-    const std::string fn = "__" + identifier(spec.program);
-    std::string takes_value;
-    for (const auto& command : spec.commands) {
-        takes_value += fish_value_patterns(checked(command.name), command.flags);
-    }
-    takes_value += fish_value_patterns("*", spec.global_flags);
-
-    std::string completions = "\n# Before the command.\n";
-    for (const auto& command : spec.commands) {
-        completions += "complete -c " + spec.program + " -n " + fish_quote(fn + "_needs_command") +
-                       " -a " + checked(command.name) + " -d " + fish_quote(command.description) +
-                       "\n";
-    }
-    for (const auto& flag : spec.program_flags) {
-        completions += fish_flag_line(spec, fn, fn + "_needs_command", flag);
-    }
-    completions += "\n# Before or after the command.\n";
-    for (const auto& flag : spec.global_flags) {
-        completions += fish_flag_line(spec, fn, "", flag);
-    }
-    for (const auto& command : spec.commands) {
-        completions += "\n# " + spec.program + " " + command.name + "\n";
-        for (const auto& flag : command.flags) {
-            completions += fish_flag_line(spec, fn, fn + "_using_command " + command.name, flag);
-        }
-        for (std::size_t i = 0; i < command.arguments.size(); ++i) {
-            const auto& argument = command.arguments[i];
-            completions += "complete -c " + spec.program + " -n " +
-                           fish_quote(fn + "_argument " + command.name + " " + std::to_string(i)) +
-                           fish_value_args(fn, argument.value) + " -d " +
-                           fish_quote(argument.description) + "\n";
-        }
-    }
-
-    auto t = [&](std::string_view text) { return expand(text, spec, fn); };
-    return header(spec, "fish") +
-           t(R"sh(# Load it with `@PROG@ completion fish | source`, or install it as
-# ~/.config/fish/completions/@PROG@.fish (Debian: /usr/share/fish/vendor_completions.d).
-
-# Whether flag $argv[2] of command $argv[1] ("" before the command) takes a value.
-function @FN@_takes_value
-    switch "$argv[1] $argv[2]"
-)sh") + takes_value +
-           t(R"sh(    end
-    return 1
-end
-
-# Prints the command and its arguments so far, one a line: the words before the cursor that
-# are neither flags nor flags' values.
-function @FN@_words
-    set -l words (commandline -opc)
-    set -e words[1]
-    set -l command ''
-    set -l skip 0
-    for word in $words
-        if test $skip = 1
-            set skip 0
-            continue
-        end
-        switch $word
-            case '-*=*'
-            case '-*'
-                @FN@_takes_value "$command" $word; and set skip 1
-            case '*'
-                test -z "$command"; and set command $word
-                echo $word
-        end
-    end
-end
-
-function @FN@_needs_command
-    set -l words (@FN@_words)
-    test (count $words) -eq 0
-end
-
-function @FN@_using_command
-    set -l words (@FN@_words)
-    test "$words[1]" = "$argv[1]"
-end
-
-# Whether the word being typed is argument $argv[2] (from 0) of command $argv[1].
-function @FN@_argument
-    set -l words (@FN@_words)
-    test "$words[1]" = "$argv[1]"; and test (count $words) -eq (math $argv[2] + 1)
-end
-
-# Completes the last item of the comma-separated list being typed from $argv, each at most once.
-function @FN@_word_list
-    set -l token (string replace -r -- '^-[^=]*=' '' (commandline -ct))
-    set -l listed (string split -- , $token)
-    set -e listed[-1]
-    set -l prefix (string join -- , $listed)
-    test -n "$prefix"; and set prefix "$prefix,"
-    set -l lowered (string lower -- $listed)
-    for word in $argv
-        contains -- (string lower -- $word) $lowered; and continue
-        echo "$prefix$word"
-    end
-end
-
-# Prints the [profile] names of the config file: the one given by @CONFIG_FLAG@ on the line,
-# else $@CONFIG_ENV@, else the default.
-function @FN@_profiles
-    set -l base $HOME/.config
-    string match -q -- '/*' "$XDG_CONFIG_HOME"; and set base (string replace -r -- '/$' '' $XDG_CONFIG_HOME)
-    set -l config $base/@CONFIG_PATH@
-    test -n "$@CONFIG_ENV@"; and set config $@CONFIG_ENV@
-    set -l words (commandline -opc)
-    for i in (seq (count $words))
-        switch $words[$i]
-            case @CONFIG_FLAG@
-                set -q words[(math $i + 1)]; and set config $words[(math $i + 1)]
-            case '@CONFIG_FLAG@=*'
-                set config (string replace -- @CONFIG_FLAG@= '' $words[$i])
-        end
-    end
-    set config (string replace -r -- '^~/' "$HOME/" $config)
-    test -r "$config"; or return 0
-    @AWK@ $config 2>/dev/null
-end
-
-# Complete no file names unless a flag's value is one.
-complete -c @PROG@ -f
-)sh") + completions;
-}
-
-}  // namespace
+}  // namespace completion_detail
 
 const std::vector<std::string>& shell_names() {
     static const std::vector<std::string> names = {"bash", "zsh", "fish"};
@@ -728,11 +128,11 @@ std::optional<Shell> parse_shell(std::string_view name) {
 std::string completion_script(const CompletionSpec& spec, Shell shell) {
     switch (shell) {
         case Shell::Bash:
-            return bash_script(spec);
+            return completion_detail::bash_script(spec);
         case Shell::Zsh:
-            return zsh_script(spec);
+            return completion_detail::zsh_script(spec);
         case Shell::Fish:
-            return fish_script(spec);
+            return completion_detail::fish_script(spec);
     }
     throw std::invalid_argument("completion: unknown shell");
 }

@@ -4,7 +4,9 @@
 
 #include <fmt/format.h>
 
+#include "cli/app.h"
 #include "cli/config_writer.h"
+#include "cli/flags.h"
 #include "cli/report.h"
 #include "cli/terminal.h"
 #include "core/endpoint.h"
@@ -22,10 +24,6 @@ std::string trimmed(std::string text) {
     std::string out = first == std::string::npos ? "" : text.substr(first, last - first + 1);
     explicit_bzero(text.data(), text.size());  // it may be the private key
     return out;
-}
-
-Error usage(std::string message, std::string hint = {}) {
-    return make_error(ErrorKind::Usage, std::move(message), std::move(hint));
 }
 
 // Why `value` cannot be the `what` of a profile, or "" when it can. Never quotes the value.
@@ -343,19 +341,16 @@ std::vector<std::string> missing_settings(const ConfigProfile* existing,
     return missing;
 }
 
-CLI::App* add_configure_command(CLI::App& app, ConfigureOptions& options) {
+CLI::App* add_configure_command(CLI::App& app, CommandLine& line) {
     CLI::App* command = app.add_subcommand(
         "configure",
         "Create or update a profile of the config file (mode 0600): asks at a terminal, or takes "
         "--region, --public-key, --endpoint, --project-id and --private-key-stdin");
     command->footer(kConfigureFooter);
-    command->add_option("--public-key", options.public_key, "Public key of the API key pair")
-        ->type_name("KEY");
-    command->add_flag("--private-key-stdin", options.private_key_stdin,
-                      "Read the private key from the first line of stdin (there is no flag for "
-                      "it: it would show in ps)");
-    command->add_flag("--no-input", options.no_input,
-                      "Never ask, even at a terminal; fail naming what a new profile lacks");
+    command->callback([&line] { line.command = execute_configure; });
+    add_flag(*command, FlagId::PublicKey, line.configure.public_key);
+    add_flag(*command, FlagId::PrivateKeyStdin, line.configure.private_key_stdin);
+    add_flag(*command, FlagId::NoInput, line.configure.no_input);
     return command;
 }
 
@@ -440,9 +435,8 @@ int run_configure(const ConfigureOptions& options, const GlobalOptions& global,
     return 0;
 }
 
-int execute_configure(const ConfigureOptions& options, const GlobalOptions& global,
-                      CommandContext& context) {
-    return run_configure(options, global, context, read_line_without_echo);
+int execute_configure(const CommandLine& line, CommandContext& context) {
+    return run_configure(line.configure, line.global, context, read_line_without_echo);
 }
 
 }  // namespace tidb_backups

@@ -50,7 +50,9 @@ std::vector<std::string> missing_settings(const ConfigProfile* existing,
 using SecretLineReader = std::function<std::optional<std::string>(
     std::istream& in, std::ostream& prompt_to, std::string_view prompt)>;
 
-CLI::App* add_configure_command(CLI::App& app, ConfigureOptions& options);
+// Declares `configure` and its flags, writing into `line.configure`; parsed, it sets
+// line.command.
+CLI::App* add_configure_command(CLI::App& app, CommandLine& line);
 
 // Runs configure; returns the exit code. The private key never reaches context.out or
 // context.err. `read_secret_line` reads it (tests pass their own).
@@ -58,7 +60,6 @@ int run_configure(const ConfigureOptions& options, const GlobalOptions& global,
                   CommandContext& context, const SecretLineReader& read_secret_line);
 
 // run_configure with read_line_without_echo (cli/terminal.h).
-int execute_configure(const ConfigureOptions& options, const GlobalOptions& global,
-                      CommandContext& context);
+int execute_configure(const CommandLine& line, CommandContext& context);
 
 }  // namespace tidb_backups

@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 
 #include "cli/api_session.h"
+#include "cli/app.h"
+#include "cli/flags.h"
 #include "cli/progress.h"
 #include "cli/report.h"
 #include "cli/terminal.h"
@@ -215,78 +217,29 @@ constexpr const char* kListFooter = R"(Examples:
 
 }  // namespace
 
-void add_cluster_options(CLI::App& command, std::vector<std::string>& ids,
-                         std::optional<std::string>& ids_from) {
-    command.add_option("--id", ids, "Cluster id (repeatable)")
-        ->type_name("ID")
-        ->allow_extra_args(false);
-    command
-        .add_option("--ids-from", ids_from, "Read cluster ids from FILE, one per line ('-': stdin)")
-        ->type_name("FILE");
-}
-
-void add_concurrency_option(CLI::App& command, std::optional<std::string>& concurrency) {
-    command
-        .add_option("--concurrency", concurrency,
-                    "Requests in flight at once, each on its own kept-alive connection "
-                    "(default: 8; 1: one after another)")
-        ->type_name("N");
-}
-
-CLI::App* add_list_command(CLI::App& app, ListOptions& list) {
+CLI::App* add_list_command(CLI::App& app, CommandLine& line) {
     CLI::App* command = app.add_subcommand("list", "List the backups of one or more clusters");
     command->footer(kListFooter);
-    add_cluster_options(*command, list.ids, list.ids_from);
-    command->add_option("--limit", list.limit, "Most backups to return (default: all)")
-        ->type_name("N");
-    command->add_option("--offset", list.offset, "Backups to skip first (default: 0)")
-        ->type_name("N");
-    command->add_option("--page-size", list.page_size, "Backups per request, 1-30 (default: 30)")
-        ->type_name("N");
-    add_concurrency_option(*command, list.concurrency);
-    command
-        ->add_option("-o,--output", list.output,
-                     "Output format: table, json, ndjson, csv, tsv (default: table)")
-        ->type_name("FORMAT");
-    command->add_option("--fields", list.fields, "Comma-separated fields to show, in order")
-        ->type_name("F1,F2");
-    command->add_flag("--no-headers", list.no_headers, "Omit the header row (table, csv, tsv)");
-    command
-        ->add_option("--state", list.states,
-                     "Only backups in this State, any case (repeatable or comma-separated: "
-                     "--state Failed,Running)")
-        ->type_name("S")
-        ->allow_extra_args(false);
-    command
-        ->add_option("--type", list.types,
-                     "Only backups of this BackupType, any case (repeatable or comma-separated)")
-        ->type_name("T")
-        ->allow_extra_args(false);
-    command
-        ->add_option("--since", list.since,
-                     "Only backups started at or after TIME: 2026-11-27, 2026-11-27T03:00 (local "
-                     "time), 2026-11-27T03:00:00Z, or an age such as 7d, 26h, 90m")
-        ->type_name("TIME");
-    command
-        ->add_option("--until", list.until,
-                     "Only backups started before TIME (same forms as --since)")
-        ->type_name("TIME");
-    command
-        ->add_option("--sort-by", list.sort_by,
-                     "Sort by FIELD (a --fields name, any case; times and size numerically); "
-                     "needs every backup before the first is written (default: API order)")
-        ->type_name("FIELD");
-    command->add_flag("--reverse", list.reverse,
-                      "Descending sort; without --sort-by, the API order reversed");
-    command
-        ->add_option("--time-format", list.time_format,
-                     "Times in csv, tsv, json and ndjson: raw (epoch seconds, as the API sends "
-                     "them) or iso (2026-11-27T03:00:00Z, UTC; 0 stays 0) (default: raw)")
-        ->type_name("raw|iso");
-    command->add_flag("--utc", list.utc, "Show table times in UTC instead of the local time zone");
-    command->add_flag("--dry-run", list.dry_run,
-                      "Print the signed request(s) and send nothing (at most 3 per cluster, then "
-                      "a line telling how many more)");
+    command->callback([&line] { line.command = execute_list; });
+    ListOptions& list = line.list;
+    add_flag(*command, FlagId::Id, list.ids);
+    add_flag(*command, FlagId::IdsFrom, list.ids_from);
+    add_flag(*command, FlagId::Limit, list.limit);
+    add_flag(*command, FlagId::Offset, list.offset);
+    add_flag(*command, FlagId::PageSize, list.page_size);
+    add_flag(*command, FlagId::Concurrency, list.concurrency);
+    add_flag(*command, FlagId::Output, list.output);
+    add_flag(*command, FlagId::Fields, list.fields);
+    add_flag(*command, FlagId::NoHeaders, list.no_headers);
+    add_flag(*command, FlagId::ListState, list.states);
+    add_flag(*command, FlagId::Type, list.types);
+    add_flag(*command, FlagId::Since, list.since);
+    add_flag(*command, FlagId::Until, list.until);
+    add_flag(*command, FlagId::SortBy, list.sort_by);
+    add_flag(*command, FlagId::Reverse, list.reverse);
+    add_flag(*command, FlagId::TimeFormat, list.time_format);
+    add_flag(*command, FlagId::Utc, list.utc);
+    add_flag(*command, FlagId::DryRun, list.dry_run);
     return command;
 }
 
@@ -337,7 +290,9 @@ int run_list(const Settings& settings, const ListPlan& plan, CommandContext& con
     return failure ? exit_code(failure->kind) : 0;
 }
 
-int execute_list(const ListOptions& options, const GlobalOptions& global, CommandContext& context) {
+int execute_list(const CommandLine& line, CommandContext& context) {
+    const ListOptions& options = line.list;
+    const GlobalOptions& global = line.global;
     // List flags are checked before settings: a bad flag is exit 2 whatever the config says.
     Expected<ListPlan> plan =
         resolve_list_plan(options, stdin_reader(context), context.clock(), context.err);

@@ -23,16 +23,10 @@ namespace tidb_backups {
 // of `out` says why. The progress line asks the context's environment and err_is_terminal.
 int run_list(const Settings& settings, const ListPlan& plan, CommandContext& context);
 
-// The options `list` and `check` share, declared once: --id and --ids-from...
-void add_cluster_options(CLI::App& command, std::vector<std::string>& ids,
-                         std::optional<std::string>& ids_from);
-// ...and --concurrency.
-void add_concurrency_option(CLI::App& command, std::optional<std::string>& concurrency);
-
-// Declares `list` and its flags, writing into `options`.
-CLI::App* add_list_command(CLI::App& app, ListOptions& options);
+// Declares `list` and its flags, writing into `line.list`; parsed, it sets line.command.
+CLI::App* add_list_command(CLI::App& app, CommandLine& line);
 
 // Checks the flags, resolves settings, runs the listing; returns the exit code.
-int execute_list(const ListOptions& options, const GlobalOptions& global, CommandContext& context);
+int execute_list(const CommandLine& line, CommandContext& context);
 
 }  // namespace tidb_backups

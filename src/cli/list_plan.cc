@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "cli/ids_from.h"
+#include "cli/report.h"
 #include "cli/settings.h"
 #include "core/pager.h"
 #include "core/time_spec.h"
@@ -13,10 +14,6 @@
 namespace tidb_backups {
 
 namespace {
-
-Error usage(std::string message, std::string hint = {}) {
-    return make_error(ErrorKind::Usage, std::move(message), std::move(hint));
-}
 
 Expected<std::optional<std::int64_t>> time_point_flag(const std::optional<std::string>& text,
                                                       std::string_view flag, std::int64_t now) {

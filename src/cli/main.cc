@@ -118,21 +118,7 @@ int run(int argc, char** argv, std::ostream& out, tidb_backups::Cancellation& ca
     context.in_is_terminal = isatty(STDIN_FILENO) == 1;
     context.cancellation = &cancellation;
     context.watch_interrupts = [&cancellation] { handle_interrupts(cancellation); };
-    int code = 0;
-    switch (line.command) {
-        case Command::List:
-            code = execute_list(line.list, line.global, context);
-            break;
-        case Command::Check:
-            code = execute_check(line.check, line.global, context);
-            break;
-        case Command::Configure:
-            code = execute_configure(line.configure, line.global, context);
-            break;
-        case Command::Completion:
-            code = execute_completion(line.completion, line.global, context);
-            break;
-    }
+    int code = line.command(line, context);
     if (code == exit_code(ErrorKind::Interrupted) && interrupting_signal != 0) {
         code = 128 + interrupting_signal;
     }

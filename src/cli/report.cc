@@ -1,5 +1,6 @@
 #include "cli/report.h"
 
+#include <algorithm>
 #include <string>
 
 #include "render/text.h"
@@ -40,6 +41,15 @@ void print_warning(std::ostream& err, std::string_view message) {
         text = "warning: " + text;
     }
     err << "tidb-backups: " << text << '\n' << std::flush;
+}
+
+Error usage(std::string message, std::string hint) {
+    return make_error(ErrorKind::Usage, std::move(message), std::move(hint));
+}
+
+std::string one_line(std::string text) {
+    std::replace(text.begin(), text.end(), '\n', ' ');
+    return text;
 }
 
 }  // namespace tidb_backups

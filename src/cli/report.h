@@ -3,6 +3,7 @@
 #pragma once
 
 #include <ostream>
+#include <string>
 #include <string_view>
 
 #include "core/error.h"
@@ -13,5 +14,11 @@ void print_error(std::ostream& err, const Error& error);
 // `prefix` (e.g. "cluster c1: ") goes before the message, sanitised like it.
 void print_error(std::ostream& err, std::string_view prefix, const Error& error);
 void print_warning(std::ostream& err, std::string_view message);
+
+// A usage error (exit 2): a bad flag or value, and in `hint` what to pass instead.
+Error usage(std::string message, std::string hint = {});
+
+// `text` with each newline a space: one line of a message or a description.
+std::string one_line(std::string text);
 
 }  // namespace tidb_backups

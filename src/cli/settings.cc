@@ -15,6 +15,8 @@
 #include <fmt/format.h>
 
 #include "cli/config_file.h"
+#include "cli/flags.h"
+#include "cli/report.h"
 #include "core/ascii.h"
 #include "core/backup.h"
 
@@ -43,10 +45,6 @@ std::optional<std::string> non_empty(std::optional<std::string> value) {
     return value;
 }
 
-Error usage(std::string message, std::string hint = {}) {
-    return make_error(ErrorKind::Usage, std::move(message), std::move(hint));
-}
-
 Error config(std::string message, std::string hint = {}) {
     return make_error(ErrorKind::Config, std::move(message), std::move(hint));
 }
@@ -62,13 +60,13 @@ Expected<ConfigProfile> load_profile(Settings& settings, const GlobalOptions& fl
                                      const Getenv& getenv) {
     std::optional<std::string> named_profile = non_empty(flags.profile);
     if (!named_profile) {
-        named_profile = non_empty(getenv("SIGCALCLOUD_PROFILE"));
+        named_profile = non_empty(getenv(std::string(flag(FlagId::Profile).env).c_str()));
     }
     settings.profile = named_profile.value_or("default");
 
     std::optional<std::string> chosen_path = non_empty(flags.config_path);
     if (!chosen_path) {
-        chosen_path = non_empty(getenv("TIDB_BACKUPS_CONFIG"));
+        chosen_path = non_empty(getenv(std::string(flag(FlagId::Config).env).c_str()));
     }
     settings.config_path = chosen_path ? *chosen_path : default_config_path(getenv);
     if (settings.config_path.empty()) {
@@ -143,6 +141,15 @@ std::optional<Sourced> pick(const std::optional<std::string>& flag, std::string_
     return std::nullopt;
 }
 
+// pick() for the flag `id`, by the name and the environment variable of its record.
+std::optional<Sourced> pick(const std::optional<std::string>& value, FlagId id,
+                            const Getenv& getenv, const ConfigProfile& profile,
+                            const std::string& key, const std::string& profile_name) {
+    const Flag& record = flag(id);
+    return pick(value, record.names, getenv, std::string(record.env).c_str(), profile, key,
+                profile_name);
+}
+
 // What a path that is not a regular file is, for messages.
 const char* describe_file_type(mode_t mode) {
     if (S_ISDIR(mode)) {
@@ -189,13 +196,11 @@ Status check_ca_bundle(const std::string& path) {
     return ok();
 }
 
-// The value `parsed` from `text`, or the error listing what --flag takes.
+// The value `parsed` from `text`, or the error listing what the flag takes.
 template <typename Choice>
-Expected<Choice> one_of(std::optional<Choice> parsed, std::string_view flag,
-                        const std::string& text, const std::vector<std::string>& names) {
+Expected<Choice> one_of(std::optional<Choice> parsed, FlagId id, std::string_view text) {
     if (!parsed) {
-        return usage(fmt::format("invalid value for {}: '{}' (expected one of {})", flag, text,
-                                 fmt::join(names, ", ")));
+        return usage(not_a_choice(flag(id), text));
     }
     return *parsed;
 }
@@ -244,11 +249,11 @@ Expected<std::vector<std::string>> value_list(const std::vector<std::string>& gi
 }
 
 Expected<OutputFormat> output_format_flag(const std::string& text) {
-    return one_of(parse_output_format(text), "--output", text, output_format_names());
+    return one_of(parse_output_format(text), FlagId::Output, text);
 }
 
 Expected<TimeFormat> time_format_flag(const std::string& text) {
-    return one_of(parse_time_format(text), "--time-format", text, time_format_names());
+    return one_of(parse_time_format(text), FlagId::TimeFormat, text);
 }
 
 Expected<std::vector<std::string>> fields_flag(const std::string& text) {
@@ -301,14 +306,12 @@ Expected<Settings> resolve_settings(const GlobalOptions& flags, const Getenv& ge
         settings.timeout =
             std::chrono::milliseconds(std::max<std::int64_t>(1, std::llround(seconds * 1000)));
     }
-    if (flags.color == "auto" || flags.color == "always" || flags.color == "never") {
-        settings.color = flags.color == "always"  ? ColorMode::Always
-                         : flags.color == "never" ? ColorMode::Never
-                                                  : ColorMode::Auto;
-    } else {
-        return usage(fmt::format("invalid value for --color: '{}' (expected auto, always or never)",
-                                 flags.color));
+    if (!is_choice(flag(FlagId::Color), flags.color)) {
+        return usage(not_a_choice(flag(FlagId::Color), flags.color));
     }
+    settings.color = flags.color == "always"  ? ColorMode::Always
+                     : flags.color == "never" ? ColorMode::Never
+                                              : ColorMode::Auto;
     if (flags.retries) {
         Expected<std::int64_t> retries = whole_number(*flags.retries, "--retries", 0, 10);
         if (!retries) {
@@ -329,21 +332,19 @@ Expected<Settings> resolve_settings(const GlobalOptions& flags, const Getenv& ge
     }
     const std::string& name = settings.profile;
 
-    auto region =
-        pick(flags.region, "--region", getenv, "SIGCALCLOUD_REGION", *profile, "region", name);
+    auto region = pick(flags.region, FlagId::Region, getenv, *profile, "region", name);
     if (!region) {
         return usage("no region given",
                      "pass --region (e.g. --region cn-zj), set SIGCALCLOUD_REGION, or add region "
                      "to the profile");
     }
     settings.region = region->value;
-    if (auto project = pick(flags.project_id, "--project-id", getenv, "SIGCALCLOUD_PROJECT_ID",
-                            *profile, "project_id", name)) {
+    if (auto project =
+            pick(flags.project_id, FlagId::ProjectId, getenv, *profile, "project_id", name)) {
         settings.project_id = project->value;
     }
 
-    auto endpoint_text = pick(flags.endpoint, "--endpoint", getenv, "SIGCALCLOUD_ENDPOINT",
-                              *profile, "endpoint", name);
+    auto endpoint_text = pick(flags.endpoint, FlagId::Endpoint, getenv, *profile, "endpoint", name);
     Sourced endpoint_source = endpoint_text.value_or(Sourced{kDefaultEndpoint, "default"});
     Expected<Endpoint> endpoint = parse_endpoint(endpoint_source.value);
     if (!endpoint) {

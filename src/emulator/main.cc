@@ -19,9 +19,9 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include "cli/version_text.h"
 #include "core/endpoint.h"
 #include "emulator/server.h"
-#include "tidb_backups/version.h"
 
 namespace {
 
@@ -50,12 +50,6 @@ struct Flags {
     std::string running_cluster;
     bool verbose = false;
 };
-
-std::string version_text() {
-    std::string_view describe = tidb_backups::kGitDescribe;
-    return describe.empty() ? fmt::format("{} {}", kProgram, tidb_backups::kVersion)
-                            : fmt::format("{} {} ({})", kProgram, tidb_backups::kVersion, describe);
-}
 
 // The bounds of the server (http_server.h), for --help.
 std::string bounds_text(const tidb_backups::emulator::HttpLimits& limits) {
@@ -384,7 +378,7 @@ int main(int argc, char** argv) {
     CLI::App app{"A local server of the ListTiDBClusterBackup API, for tests, demos and benchmarks",
                  kProgram};
     Flags flags;
-    app.set_version_flag("--version", version_text());
+    app.set_version_flag("--version", tidb_backups::version_text(kProgram));
     define_server_flags(app, flags);
     define_data_flags(app, flags);
     define_fault_flags(app, flags);

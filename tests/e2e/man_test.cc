@@ -1,5 +1,6 @@
-// The man page, docs/tidb-backups.1: it renders without a warning, and it describes every
-// command and flag that --help shows, the environment and the exit codes.
+// The man page, docs/tidb-backups.1: generated from its template as committed, it renders
+// without a warning, and it describes every command and flag that --help shows, the environment
+// and the exit codes.
 #include <optional>
 #include <regex>
 
@@ -66,6 +67,21 @@ bool has_word(const std::string& text, const std::string& word) {
 }
 
 }  // namespace
+
+TEST_CASE("docs/tidb-backups.1 holds exactly what the build generates from its template",
+          "[e2e][man]") {
+    testing::TempDir dir;
+    testing::ProcessSpec spec;
+    spec.argv = {std::string(TIDB_BACKUPS_BUILD_DIR) + "/src/tidb-backups-man",
+                 source_path(kManPage + ".in"), dir.path() + "/tidb-backups.1"};
+    spec.env = testing::base_env(dir);
+    testing::ProcessResult result = testing::run_process(spec);
+    REQUIRE(result.exit_code == 0);
+    INFO(kManPage << " differs from what tidb-backups-man makes of " << kManPage
+                  << ".in and the flag records. Regenerate it with\n"
+                  << "  cmake --build BUILD_DIR --target docs");
+    CHECK(read_text(source_path(kManPage)) == read_text(dir.path() + "/tidb-backups.1"));
+}
 
 TEST_CASE("the man page renders without warnings and has the usual sections", "[e2e][man]") {
     std::string warnings;

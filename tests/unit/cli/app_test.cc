@@ -1,3 +1,5 @@
+#include <sstream>
+
 #include <catch2/catch.hpp>
 
 #include "cli/app.h"
@@ -68,4 +70,50 @@ TEST_CASE("an unexpected URL argument is repeated without its user and password"
     CHECK(early.err.find("hunter2-secret") == std::string::npos);
     CHECK(early.err.find("user") == std::string::npos);
     CHECK(early.err.find("https://***@api.example") != std::string::npos);
+}
+
+namespace {
+
+// The lines of `help` between the heading "Global options:" and the next blank line.
+std::vector<std::string> global_section(const std::string& help) {
+    std::vector<std::string> lines;
+    auto at = help.find("\nGlobal options:\n");
+    if (at == std::string::npos) {
+        return lines;
+    }
+    std::istringstream in(help.substr(at + 17));
+    for (std::string line; std::getline(in, line) && !line.empty();) {
+        lines.push_back(line.substr(0, line.find(' ', 2)));
+    }
+    return lines;
+}
+
+std::string help_of(const char* command) {
+    auto parsed = parse({command, "--help"});
+    REQUIRE(std::holds_alternative<EarlyExit>(parsed));
+    return std::get<EarlyExit>(parsed).out;
+}
+
+}  // namespace
+
+TEST_CASE("a command's --help shows the global flags it uses, before its examples", "[app]") {
+    const std::string list = help_of("list");
+    CHECK(global_section(list) ==
+          std::vector<std::string>{"  --region", "  --profile", "  --config", "  --endpoint",
+                                   "  --project-id", "  --timeout", "  --retries", "  --ca-bundle",
+                                   "  --proxy", "  --insecure", "  --color", "  -v,--verbose",
+                                   "  -q,--quiet"});
+    CHECK(list.find("  --region REGION             Region of the cluster, e.g. cn-zj [env: "
+                    "SIGCALCLOUD_REGION]\n") != std::string::npos);
+    CHECK(list.find("\n\nGlobal options:\n") < list.find("\n\nExamples:\n"));
+    CHECK(list.find("--dry-run") < list.find("Global options:"));
+
+    CHECK(global_section(help_of("check")) ==
+          std::vector<std::string>{"  --region", "  --profile", "  --config", "  --endpoint",
+                                   "  --project-id", "  --timeout", "  --retries", "  --ca-bundle",
+                                   "  --proxy", "  --insecure", "  -v,--verbose", "  -q,--quiet"});
+    CHECK(global_section(help_of("configure")) ==
+          std::vector<std::string>{"  --region", "  --profile", "  --config", "  --endpoint",
+                                   "  --project-id", "  -q,--quiet"});
+    CHECK(help_of("completion").find("Global options:") == std::string::npos);
 }

@@ -197,7 +197,7 @@ TEST_CASE("check: the command line, with global options after it", "[check]") {
     auto parsed = parse_command_line(static_cast<int>(args.size()), args.data());
     REQUIRE(std::holds_alternative<CommandLine>(parsed));
     const auto& line = std::get<CommandLine>(parsed);
-    CHECK(line.command == Command::Check);
+    CHECK(line.command == &execute_check);
     CHECK(line.check.ids == std::vector<std::string>{"a", "b"});
     CHECK(line.check.max_age == "26h");
     CHECK(line.check.state == "failed");

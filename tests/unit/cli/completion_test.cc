@@ -112,7 +112,7 @@ TEST_CASE("flags know whether they take a value and whether they repeat", "[comp
 }
 
 TEST_CASE(
-    "the value table gives -o, --color, --fields, --sort-by, --state and --profile their "
+    "the flag records give -o, --color, --fields, --sort-by, --state and --profile their "
     "values",
     "[completion]") {
     Declared declared;
@@ -139,29 +139,6 @@ TEST_CASE(
     const CompletionCommand* completion = find_command(spec, "completion");
     REQUIRE(completion->arguments.size() == 1);
     CHECK(completion->arguments[0].value.words == shell_names());
-}
-
-TEST_CASE("every line of the value table names a flag or argument that exists", "[completion]") {
-    Declared declared;
-    std::set<std::string> keys;
-    for (const auto& name : flag_names(*declared.app)) {
-        keys.insert(name);
-    }
-    for (const CLI::App* sub : commands_of(*declared.app)) {
-        for (const auto& name : flag_names(*sub)) {
-            keys.insert(name);
-            keys.insert(sub->get_name() + " " + name);
-        }
-        for (const CLI::Option* option : sub->get_options()) {
-            if (option->get_positional()) {
-                keys.insert(sub->get_name() + " " + option->get_name());
-            }
-        }
-    }
-    for (const auto& rule : value_rules()) {
-        INFO("value_rules() has '" << rule.key << "', which no command declares");
-        CHECK(keys.count(rule.key) == 1);
-    }
 }
 
 TEST_CASE("each script names every command and flag, and is the same every time", "[completion]") {

@@ -1,0 +1,273 @@
+// The records of the flags of list, check and configure, and of completion's argument.
+#include "cli/flag_records.h"
+
+#include "core/backup.h"
+#include "core/selection.h"
+#include "render/renderer.h"
+
+namespace tidb_backups {
+
+namespace {
+
+// The States and BackupTypes the API documents (the emulator serves the same); others pass.
+const std::vector<std::string> kStates = {"Success", "Failed", "Running"};
+const std::vector<std::string> kBackupTypes = {"Automatic", "Manual"};
+
+}  // namespace
+
+std::vector<Flag> command_flag_records() {
+    using Kind = ValueCompletion::Kind;
+    return {
+        {.id = FlagId::Id,
+         .names = "--id",
+         .value_name = "ID",
+         .help = "Cluster id (repeatable)",
+         .man = "Cluster id; repeat it for several clusters.",
+         .commands = kListCheck},
+        {.id = FlagId::IdsFrom,
+         .names = "--ids-from",
+         .value_name = "FILE",
+         .help = "Read cluster ids from FILE, one per line ('-': stdin)",
+         .man = R"man(Read cluster ids from
+.IR FILE ,
+one per line, or from standard input with
+.BR \- ;
+blank lines and
+.B #
+comments are skipped.
+At most 10000 ids and 1 MiB (exit status 2 beyond).
+A named pipe is waited for; after a second without a writer, standard error says so.)man",
+         .completion = Kind::Files,
+         .commands = kListCheck},
+        {.id = FlagId::Concurrency,
+         .names = "--concurrency",
+         .value_name = "N",
+         .help = "Requests in flight at once, each on its own kept-alive connection; 1: one "
+                 "after another",
+         .man =
+             R"man(Requests in flight at once, each on its own kept-alive connection, 1 to 64 (default: 8; 1: one
+after another).)man",
+         .default_text = "8",
+         .commands = kListCheck},
+
+        {.id = FlagId::Limit,
+         .names = "--limit",
+         .value_name = "N",
+         .help = "Most backups to return",
+         .man = "The most backups to return (default: all).",
+         .default_text = "all",
+         .commands = {"list"}},
+        {.id = FlagId::Offset,
+         .names = "--offset",
+         .value_name = "N",
+         .help = "Backups to skip first",
+         .man = R"man(Backups to skip first (default: 0).
+.B \-\-limit 7 \-\-offset 7
+sends exactly one request.)man",
+         .default_text = "0",
+         .commands = {"list"}},
+        {.id = FlagId::PageSize,
+         .names = "--page-size",
+         .value_name = "N",
+         .help = "Backups per request, 1-30",
+         .man = "Backups per API request, 1 to 30 (default: 30).",
+         .default_text = "30",
+         .commands = {"list"}},
+        {.id = FlagId::Output,
+         .names = "-o,--output",
+         .value_name = "FORMAT",
+         .help = "Output format: {choices}",
+         .man = R"man(.B table
+(default): aligned columns, local times, sizes in MiB or GiB, a duration column; control
+characters from the server are replaced, and a value wider than 1000 columns is cut.
+.BR json :
+one array of the backup objects exactly as the API sent them (raw epoch seconds and MB, unknown
+fields kept).
+.BR ndjson :
+the same objects, one per line.
+.BR csv " (RFC 4180) and " tsv :
+a header row of API field names, raw values.
+On a terminal, csv and tsv replace control characters, and json and ndjson escape C1 and bidi
+controls as
+.BR \\uXXXX ;
+files and pipes get the exact data.)man",
+         .choices = output_format_names(),
+         .completion = Kind::Words,
+         .default_text = "table",
+         .commands = {"list"}},
+        {.id = FlagId::Fields,
+         .names = "--fields",
+         .value_name = "F1,F2",
+         .help = "Comma-separated fields to show, in order, any case: {choices}",
+         .man = R"man(Fields to show, in this order, in any case:
+.BR BackupId ,
+.BR BackupStartTime ,
+.BR BackupEndTime ,
+.BR BackupSize ,
+.BR State ,
+.BR BackupType ,
+.BR ClusterId .)man",
+         .choices = selectable_fields(),
+         .completion = Kind::CommaSeparated,
+         .commands = {"list"}},
+        {.id = FlagId::NoHeaders,
+         .names = "--no-headers",
+         .help = "Omit the header row (table, csv, tsv)",
+         .man = "Omit the header row (table, csv, tsv).",
+         .commands = {"list"}},
+        {.id = FlagId::ListState,
+         .names = "--state",
+         .value_name = "S",
+         .help = "Only backups in this State, any case (repeatable or comma-separated: "
+                 "--state Failed,Running)",
+         .man = R"man(Only backups in this State, in any case
+.RB ( Success ,
+.BR Failed ,
+.BR Running );
+repeatable or comma-separated.)man",
+         .choices = kStates,
+         .completion = Kind::CommaSeparated,
+         .commands = {"list"}},
+        {.id = FlagId::Type,
+         .names = "--type",
+         .value_name = "T",
+         .help = "Only backups of this BackupType, any case (repeatable or comma-separated)",
+         .man = R"man(Only backups of this BackupType, in any case
+.RB ( Automatic ,
+.BR Manual );
+repeatable or comma-separated.)man",
+         .choices = kBackupTypes,
+         .completion = Kind::CommaSeparated,
+         .commands = {"list"}},
+        {.id = FlagId::Since,
+         .names = "--since",
+         .value_name = "TIME",
+         .help = "Only backups started at or after TIME: 2026-11-27, 2026-11-27T03:00 (local "
+                 "time), 2026-11-27T03:00:00Z, or an age such as 7d, 26h, 90m",
+         .man = R"man(Only backups started at or after
+.IR TIME :
+a date
+.RB ( 2026\-11\-27 ),
+a local time
+.RB ( 2026\-11\-27T03:00 ),
+a UTC time
+.RB ( 2026\-11\-27T03:00:00Z ),
+or an age such as
+.BR 7d ,
+.BR 26h ,
+.BR 90m .)man",
+         .commands = {"list"}},
+        {.id = FlagId::Until,
+         .names = "--until",
+         .value_name = "TIME",
+         .help = "Only backups started before TIME (same forms as --since)",
+         .man = R"man(Only backups started before
+.I TIME
+(same forms as
+.BR \-\-since ).)man",
+         .commands = {"list"}},
+        {.id = FlagId::SortBy,
+         .names = "--sort-by",
+         .value_name = "FIELD",
+         .help = "Sort by FIELD, any case: {choices}; times and size numerically; needs every "
+                 "backup before the first is written",
+         .man = R"man(Sort by a
+.B \-\-fields
+name (times and size numerically); every backup is then fetched before the first is written
+(default: API order).)man",
+         .choices = selectable_fields(),
+         .completion = Kind::Words,
+         .default_text = "API order",
+         .commands = {"list"}},
+        {.id = FlagId::Reverse,
+         .names = "--reverse",
+         .help = "Descending sort; without --sort-by, the API order reversed",
+         .man = R"man(Descending sort; without
+.BR \-\-sort\-by ,
+the API order reversed.)man",
+         .commands = {"list"}},
+        {.id = FlagId::TimeFormat,
+         .names = "--time-format",
+         .value_name = "raw|iso",
+         .help = "Times in csv, tsv, json and ndjson: {choices} (raw: epoch seconds, as the API "
+                 "sends them; iso: 2026-11-27T03:00:00Z, UTC; 0 stays 0)",
+         .man = R"man(Times in csv, tsv, json and ndjson:
+.B raw
+(epoch seconds, as the API sends them; the default) or
+.B iso
+(2026\-11\-27T03:00:00Z, in UTC; 0 stays 0).)man",
+         .choices = time_format_names(),
+         .completion = Kind::Words,
+         .default_text = "raw",
+         .commands = {"list"}},
+        {.id = FlagId::Utc,
+         .names = "--utc",
+         .help = "Show table times in UTC instead of the local time zone",
+         .man = "Show table times in UTC instead of the local time zone.",
+         .commands = {"list"}},
+        {.id = FlagId::DryRun,
+         .names = "--dry-run",
+         .help = "Print the signed request(s) and send nothing (at most 3 per cluster, then a "
+                 "line telling how many more)",
+         .man =
+             R"man(Print the signed request(s) and send nothing: at most 3 per cluster, then one line saying how
+many more would follow.)man",
+         .commands = {"list"}},
+
+        {.id = FlagId::MaxAge,
+         .names = "--max-age",
+         .value_name = "DURATION",
+         .help = "Required: the newest backup must have started within this long, e.g. 90m, "
+                 "26h, 7d",
+         .man = R"man(Required: the newest backup must have started within this long, e.g.\&
+.BR 90m ,
+.BR 26h ,
+.BR 7d .)man",
+         .commands = {"check"}},
+        {.id = FlagId::CheckState,
+         .names = "--state",
+         .value_name = "STATE",
+         .help = "State the newest backup must be in, any case",
+         .man = R"man(The state the newest backup must be in, in any case (default:
+.BR Success ).
+A backup that starts more than 15 minutes after now (a time in milliseconds, or one far
+ahead) is not counted, with a warning on standard error.)man",
+         .choices = kStates,
+         .completion = Kind::Words,
+         .default_text = "Success",
+         .commands = {"check"}},
+
+        {.id = FlagId::PublicKey,
+         .names = "--public-key",
+         .value_name = "KEY",
+         .help = "Public key of the API key pair",
+         .man = "Public key of the API key pair.",
+         .commands = {"configure"}},
+        {.id = FlagId::PrivateKeyStdin,
+         .names = "--private-key-stdin",
+         .help = "Read the private key from the first line of stdin (there is no flag for it: "
+                 "it would show in ps)",
+         .man = R"man(Read the private key from the first line of standard input.
+There is no flag for the key itself: it would show in
+.BR ps (1).)man",
+         .commands = {"configure"}},
+        {.id = FlagId::NoInput,
+         .names = "--no-input",
+         .help = "Never ask, even at a terminal; fail naming what a new profile lacks",
+         .man = "Never ask, even at a terminal; fail naming what a new profile lacks.",
+         .commands = {"configure"}},
+
+        {.id = FlagId::Shell,
+         .names = "shell",
+         .value_name = "SHELL",
+         .help = "The shell: {choices}",
+         .man = R"man(.BR bash ,
+.BR zsh " or"
+.BR fish .)man",
+         .choices = shell_names(),
+         .completion = Kind::Words,
+         .commands = {"completion"}},
+    };
+}
+
+}  // namespace tidb_backups

@@ -1,0 +1,24 @@
+// What --version prints, for tidb-backups and for its emulator alike. Header-only, so the
+// emulator needs nothing else of the CLI.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <fmt/format.h>
+
+#include "tidb_backups/version.h"
+
+namespace tidb_backups {
+
+// "tidb-backups 0.1.0 (git 1a2b3c)"; without the git part for a source tarball, or a checkout
+// at the release tag.
+inline std::string version_text(std::string_view program) {
+    std::string_view git = kGitDescribe;
+    if (git.empty() || git == kVersion) {
+        return fmt::format("{} {}", program, kVersion);
+    }
+    return fmt::format("{} {} (git {})", program, kVersion, git);
+}
+
+}  // namespace tidb_backups
