@@ -59,7 +59,7 @@ PageSourceFactory ApiSession::page_sources() {
     };
     return [this, log, sleep, base = base_query(settings_)]() -> std::unique_ptr<PageSource> {
         return std::make_unique<ApiPageSource>(make_http_transport(transport_), signer_, policy_,
-                                               base, settings_.endpoint.url(), log, sleep);
+                                               base, settings_.endpoint.url(), log, sleep, &rate_);
     };
 }
 

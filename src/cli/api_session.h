@@ -41,6 +41,7 @@ class ApiSession {
     std::mutex err_mutex_;
     Signer signer_;
     RetryPolicy policy_;
+    AdaptiveRate rate_;  // one for every worker of the run
     TransportOptions transport_;
 };
 

@@ -68,13 +68,14 @@ std::string masked_form(const Params& params) {
 }
 
 ApiClient::ApiClient(Transport& transport, const Signer& signer, RetryPolicy policy,
-                     std::string url_for_logs, LogSink log, Sleep sleep)
+                     std::string url_for_logs, LogSink log, Sleep sleep, AdaptiveRate* rate)
     : transport_(transport),
       signer_(signer),
       policy_(policy),
       url_for_logs_(std::move(url_for_logs)),
       log_(std::move(log)),
       sleep_(std::move(sleep)),
+      rate_(rate),
       random_(std::random_device{}()) {
     if (!sleep_) {
         sleep_ = [](std::chrono::milliseconds delay) {
@@ -93,8 +94,12 @@ Expected<BackupPage> ApiClient::list_page(const PageQuery& query) {
     const std::string body = form_encode(params);
     const std::string shown = masked_form(params);
     for (int attempt = 0;; ++attempt) {
+        if (!wait_for_slot()) {
+            return make_error(ErrorKind::Interrupted, "interrupted");
+        }
         log(1, fmt::format("POST {} {}", url_for_logs_, shown));
         Expected<BackupPage> page = attempt_once(body);
+        learn(page);
         if (page || !page.error().retryable || attempt >= policy_.retries) {
             return page;
         }
@@ -105,6 +110,39 @@ Expected<BackupPage> ApiClient::list_page(const PageQuery& query) {
         if (!sleep_(delay)) {
             return make_error(ErrorKind::Interrupted, "interrupted");
         }
+    }
+}
+
+bool ApiClient::wait_for_slot() {
+    if (rate_ == nullptr) {
+        return true;
+    }
+    const auto wait = rate_->reserve(AdaptiveRate::Clock::now());
+    if (wait <= AdaptiveRate::Clock::duration::zero()) {
+        return true;
+    }
+    return sleep_(std::chrono::ceil<std::chrono::milliseconds>(wait));
+}
+
+void ApiClient::learn(const Expected<BackupPage>& page) {
+    if (rate_ == nullptr) {
+        return;
+    }
+    const auto now = AdaptiveRate::Clock::now();
+    if (page) {
+        rate_->accepted(now);
+        return;
+    }
+    if (page.error().kind != ErrorKind::Api) {
+        return;  // no answer from the API: says nothing of its rate
+    }
+    if (page.error().ret_code != kRateLimitedRetCode) {
+        rate_->accepted(now);
+        return;
+    }
+    if (auto lowered = rate_->throttled(now)) {
+        log(1, fmt::format("rate limited (RetCode {}): every request now paced at {:.1f} a second",
+                           kRateLimitedRetCode, *lowered));
     }
 }
 
@@ -144,10 +182,10 @@ Expected<BackupPage> ApiClient::attempt_once(const std::string& body) {
 
 ApiPageSource::ApiPageSource(std::unique_ptr<Transport> transport, const Signer& signer,
                              RetryPolicy policy, PageQuery base, std::string url_for_logs,
-                             LogSink log, Sleep sleep)
+                             LogSink log, Sleep sleep, AdaptiveRate* rate)
     : transport_(std::move(transport)),
       client_(*transport_, signer, policy, std::move(url_for_logs), std::move(log),
-              std::move(sleep)),
+              std::move(sleep), rate),
       base_(std::move(base)) {}
 
 Expected<BackupPage> ApiPageSource::fetch(const std::string& cluster_id, std::int64_t offset,
