@@ -25,6 +25,10 @@ _tidb_backups_takes_value() {
     'check --max-age') return 0 ;;
     'check --state') return 0 ;;
     'check --concurrency') return 0 ;;
+    'wait --id') return 0 ;;
+    'wait --backup-id') return 0 ;;
+    'wait --max-wait') return 0 ;;
+    'wait --interval') return 0 ;;
     'configure --public-key') return 0 ;;
     *' --region') return 0 ;;
     *' --profile') return 0 ;;
@@ -204,7 +208,7 @@ _tidb_backups() {
                 --timeout --retries --ca-bundle --proxy --insecure --color -v --verbose -q --quiet \
                 -h --help --version
         else
-            _tidb_backups_words "$cur" list check configure completion
+            _tidb_backups_words "$cur" list check wait configure completion
         fi
         ;;
     list)
@@ -221,6 +225,13 @@ _tidb_backups() {
             _tidb_backups_words "$cur" --id --ids-from --max-age --state --concurrency -h --help \
                 --region --profile --config --endpoint --project-id --timeout --retries \
                 --ca-bundle --proxy --insecure --color -v --verbose -q --quiet
+        fi
+        ;;
+    wait)
+        if [[ $cur == -* ]]; then
+            _tidb_backups_words "$cur" --id --backup-id --max-wait --interval -h --help --region \
+                --profile --config --endpoint --project-id --timeout --retries --ca-bundle --proxy \
+                --insecure --color -v --verbose -q --quiet
         fi
         ;;
     configure)

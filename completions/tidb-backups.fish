@@ -13,6 +13,8 @@ function __tidb_backups_takes_value
         case 'check --id' 'check --ids-from' 'check --max-age' 'check --state' \
              'check --concurrency'
             return 0
+        case 'wait --id' 'wait --backup-id' 'wait --max-wait' 'wait --interval'
+            return 0
         case 'configure --public-key'
             return 0
         case '* --region' '* --profile' '* --config' '* --endpoint' '* --project-id' '* --timeout' \
@@ -112,6 +114,7 @@ complete -c tidb-backups -f
 # Before the command.
 complete -c tidb-backups -n '__tidb_backups_needs_command' -a list -d 'List the backups of one or more clusters'
 complete -c tidb-backups -n '__tidb_backups_needs_command' -a check -d 'Exit 0 if the newest backup is recent enough, 1 if not (for cron and monitoring)'
+complete -c tidb-backups -n '__tidb_backups_needs_command' -a wait -d 'Block until the newest (or the named) backup leaves Running; exit 0 on Success, 1 on Failed (for deploy scripts)'
 complete -c tidb-backups -n '__tidb_backups_needs_command' -a configure -d 'Create or update a profile of the config file (mode 0600): asks at a terminal, or takes --region, --public-key, --endpoint, --project-id and --private-key-stdin'
 complete -c tidb-backups -n '__tidb_backups_needs_command' -a completion -d 'Print a completion script for bash, zsh or fish (commands, flags, values)'
 complete -c tidb-backups -n '__tidb_backups_needs_command' -s h -l help -d 'Print this help message and exit'
@@ -160,6 +163,13 @@ complete -c tidb-backups -n '__tidb_backups_using_command check' -l max-age -x -
 complete -c tidb-backups -n '__tidb_backups_using_command check' -l state -x -a 'Success Failed Running' -d 'State the newest backup must be in, any case (default: Success)'
 complete -c tidb-backups -n '__tidb_backups_using_command check' -l concurrency -x -d 'Requests in flight at once, each on its own kept-alive connection; 1: one after another (default: 8)'
 complete -c tidb-backups -n '__tidb_backups_using_command check' -s h -l help -d 'Print this help message and exit'
+
+# tidb-backups wait
+complete -c tidb-backups -n '__tidb_backups_using_command wait' -l id -x -d 'Required: the cluster whose backup to wait for'
+complete -c tidb-backups -n '__tidb_backups_using_command wait' -l backup-id -x -d 'Wait for this backup instead of the cluster\'s newest (default: the newest)'
+complete -c tidb-backups -n '__tidb_backups_using_command wait' -l max-wait -x -d 'Give up after this long, exit 124 (not --timeout: that bounds each request) (default: 2h)'
+complete -c tidb-backups -n '__tidb_backups_using_command wait' -l interval -x -d 'Longest pause between polls; they start at 2s and double up to it, with jitter (at least 100ms) (default: 30s)'
+complete -c tidb-backups -n '__tidb_backups_using_command wait' -s h -l help -d 'Print this help message and exit'
 
 # tidb-backups configure
 complete -c tidb-backups -n '__tidb_backups_using_command configure' -l public-key -x -d 'Public key of the API key pair'

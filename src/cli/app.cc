@@ -22,10 +22,12 @@ constexpr const char* kMainFooter = R"(Examples:
   tidb-backups list --region cn-zj --id MlaMfzgZ
   tidb-backups list --region cn-zj --id MlaMfzgZ -o json | jq '.[0]'
   SIGCALCLOUD_PROFILE=prod tidb-backups list --id MlaMfzgZ --limit 5
+  tidb-backups wait --region cn-zj --id MlaMfzgZ --max-wait 90m && ./deploy.sh
 
 Credentials come from SIGCALCLOUD_PUBLIC_KEY / SIGCALCLOUD_PRIVATE_KEY or a profile in
 $XDG_CONFIG_HOME/tidb-backups/config.toml. Exit codes: 0 ok, 2 usage, 3 API error,
-4 network, 5 bad response, 6 configuration, 7 output could not be written.)";
+4 network, 5 bad response, 6 configuration, 7 output could not be written; check and wait
+have their own (see their --help).)";
 
 void add_global_options(CLI::App& app, GlobalOptions& global) {
     add_flag(app, FlagId::Region, global.region);
@@ -95,6 +97,7 @@ std::unique_ptr<CLI::App> build_app(CommandLine& target) {
     add_global_options(*app, target.global);
     add_list_command(*app, target);
     add_check_command(*app, target);
+    add_wait_command(*app, target);
     add_configure_command(*app, target);
     add_completion_command(*app, target);
     for (CLI::App* command : app->get_subcommands([](const CLI::App*) { return true; })) {

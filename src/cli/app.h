@@ -14,6 +14,7 @@
 #include "cli/configure_command.h"
 #include "cli/list_command.h"
 #include "cli/settings.h"
+#include "cli/wait_command.h"
 
 namespace tidb_backups {
 
@@ -22,6 +23,7 @@ struct CommandLine {
     GlobalOptions global;
     ListOptions list;
     CheckOptions check;
+    WaitOptions wait;
     ConfigureOptions configure;
     CompletionOptions completion;
 };

@@ -1,4 +1,4 @@
-// The records of the flags of list, check and configure, and of completion's argument.
+// The records of the flags of list, check, wait and configure, and of completion's argument.
 #include "cli/flag_records.h"
 
 #include "core/backup.h"
@@ -236,6 +236,50 @@ ahead) is not counted, with a warning on standard error.)man",
          .completion = Kind::Words,
          .default_text = "Success",
          .commands = {"check"}},
+
+        {.id = FlagId::WaitId,
+         .names = "--id",
+         .value_name = "ID",
+         .help = "Required: the cluster whose backup to wait for",
+         .man = "Required: the cluster whose backup to wait for (one).",
+         .commands = {"wait"}},
+        {.id = FlagId::BackupId,
+         .names = "--backup-id",
+         .value_name = "ID",
+         .help = "Wait for this backup instead of the cluster's newest",
+         .man = R"man(Wait for this backup instead of the cluster's newest.
+One the cluster does not list is exit status 2.)man",
+         .default_text = "the newest",
+         .commands = {"wait"}},
+        {.id = FlagId::MaxWait,
+         .names = "--max-wait",
+         .value_name = "DURATION",
+         .help = "Give up after this long, exit 124 (not --timeout: that bounds each request)",
+         .man = R"man(Give up after this long with exit status 124, e.g.\&
+.BR 90m ,
+.BR 2h ,
+.B 30s
+(default:
+.BR 2h );
+a last poll falls on the deadline.
+Not
+.BR \-\-timeout ,
+which bounds each request.)man",
+         .default_text = "2h",
+         .commands = {"wait"}},
+        {.id = FlagId::Interval,
+         .names = "--interval",
+         .value_name = "DURATION",
+         .help = "Longest pause between polls; they start at 2s and double up to it, with jitter "
+                 "(at least 100ms)",
+         .man = R"man(The longest pause between two polls (default:
+.BR 30s ,
+at least
+.BR 100ms ).
+The pauses start at 2 seconds (or this, if shorter) and double up to it, each shortened by up
+to a fifth at random.)man",
+         .default_text = "30s",
+         .commands = {"wait"}},
 
         {.id = FlagId::PublicKey,
          .names = "--public-key",

@@ -55,6 +55,11 @@ enum class FlagId {
     // check
     MaxAge,
     CheckState,
+    // wait
+    WaitId,
+    BackupId,
+    MaxWait,
+    Interval,
     // configure
     PublicKey,
     PrivateKeyStdin,

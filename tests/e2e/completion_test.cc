@@ -15,7 +15,7 @@ using testing::TempDir;
 
 namespace {
 
-const std::vector<std::string> kCommands = {"check", "completion", "configure", "list"};
+const std::vector<std::string> kCommands = {"check", "completion", "configure", "list", "wait"};
 const std::vector<std::string> kFormats = {"csv", "json", "ndjson", "table", "tsv"};
 
 bool contains(const std::vector<std::string>& list, const std::string& item) {

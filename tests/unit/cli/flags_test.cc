@@ -132,7 +132,8 @@ TEST_CASE("global flags name the commands that use them, which exist", "[flags]"
         }
     }
     CHECK(flag(FlagId::Region).commands ==
-          std::vector<std::string_view>{"list", "check", "configure"});
+          std::vector<std::string_view>{"list", "check", "wait", "configure"});
+    CHECK(flag(FlagId::Timeout).commands == std::vector<std::string_view>{"list", "check", "wait"});
     CHECK(flag(FlagId::Color).commands == std::vector<std::string_view>{"list"});
     CHECK(flag(FlagId::Version).commands.empty());
 }
