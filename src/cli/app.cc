@@ -152,7 +152,7 @@ std::variant<CommandLine, EarlyExit> parse_command_line(int argc, const char* co
         }
         for (const CLI::App* sub : app->get_subcommands([](const CLI::App*) { return true; })) {
             if (args.size() == 2 && sub->get_name() == args[1] && !sub->get_group().empty()) {
-                return EarlyExit{0, sub->help(), {}};
+                return EarlyExit{0, sub->help(kProgram), {}};
             }
         }
         Error error = args.size() == 2 && args[1].rfind('-', 0) != 0
