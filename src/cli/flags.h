@@ -59,6 +59,8 @@ enum class FlagId {
     PublicKey,
     PrivateKeyStdin,
     NoInput,
+    NoVerify,
+    ConfigureAction,
     // completion's argument
     Shell,
 };
