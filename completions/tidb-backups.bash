@@ -51,7 +51,7 @@ _tidb_backups_value() {
         ;;
     'list --fields')
         _tidb_backups_word_list "$3" BackupId BackupStartTime BackupEndTime BackupSize State \
-            BackupType ClusterId
+            BackupType BackupName ClusterId
         ;;
     'list --state')
         _tidb_backups_word_list "$3" Success Failed Running
@@ -61,7 +61,7 @@ _tidb_backups_value() {
         ;;
     'list --sort-by')
         _tidb_backups_words "$3" BackupId BackupStartTime BackupEndTime BackupSize State \
-            BackupType ClusterId
+            BackupType BackupName ClusterId
         ;;
     'list --time-format')
         _tidb_backups_words "$3" raw iso
@@ -225,9 +225,11 @@ _tidb_backups() {
         ;;
     configure)
         if [[ $cur == -* ]]; then
-            _tidb_backups_words "$cur" --public-key --private-key-stdin --no-input -h --help \
-                --region --profile --config --endpoint --project-id --timeout --retries \
+            _tidb_backups_words "$cur" --public-key --private-key-stdin --no-input --no-verify -h \
+                --help --region --profile --config --endpoint --project-id --timeout --retries \
                 --ca-bundle --proxy --insecure --color -v --verbose -q --quiet
+        elif ((arguments == 0)); then
+            _tidb_backups_words "$cur" list
         fi
         ;;
     completion)
