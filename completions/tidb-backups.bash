@@ -55,7 +55,7 @@ _tidb_backups_value() {
         ;;
     'list --fields')
         _tidb_backups_word_list "$3" BackupId BackupStartTime BackupEndTime BackupSize State \
-            BackupType ClusterId
+            BackupType BackupName ClusterId
         ;;
     'list --state')
         _tidb_backups_word_list "$3" Success Failed Running
@@ -65,7 +65,7 @@ _tidb_backups_value() {
         ;;
     'list --sort-by')
         _tidb_backups_words "$3" BackupId BackupStartTime BackupEndTime BackupSize State \
-            BackupType ClusterId
+            BackupType BackupName ClusterId
         ;;
     'list --time-format')
         _tidb_backups_words "$3" raw iso
@@ -236,9 +236,11 @@ _tidb_backups() {
         ;;
     configure)
         if [[ $cur == -* ]]; then
-            _tidb_backups_words "$cur" --public-key --private-key-stdin --no-input -h --help \
-                --region --profile --config --endpoint --project-id --timeout --retries \
+            _tidb_backups_words "$cur" --public-key --private-key-stdin --no-input --no-verify -h \
+                --help --region --profile --config --endpoint --project-id --timeout --retries \
                 --ca-bundle --proxy --insecure --color -v --verbose -q --quiet
+        elif ((arguments == 0)); then
+            _tidb_backups_words "$cur" list
         fi
         ;;
     completion)

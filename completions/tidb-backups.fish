@@ -136,20 +136,20 @@ complete -c tidb-backups -s v -l verbose -d 'Log requests to stderr (-vv: and bo
 complete -c tidb-backups -s q -l quiet -d 'Print only data and errors'
 
 # tidb-backups list
-complete -c tidb-backups -n '__tidb_backups_using_command list' -l id -x -d 'Cluster id (repeatable)'
+complete -c tidb-backups -n '__tidb_backups_using_command list' -l id -x -d 'Cluster id (repeatable or comma-separated: --id c1,c2)'
 complete -c tidb-backups -n '__tidb_backups_using_command list' -l ids-from -r -F -d 'Read cluster ids from FILE, one per line (\'-\': stdin)'
-complete -c tidb-backups -n '__tidb_backups_using_command list' -l limit -x -d 'Most backups to return (default: all)'
+complete -c tidb-backups -n '__tidb_backups_using_command list' -l limit -x -d 'Most backups to return from each cluster, counted before the filters (default: all)'
 complete -c tidb-backups -n '__tidb_backups_using_command list' -l offset -x -d 'Backups to skip first (default: 0)'
 complete -c tidb-backups -n '__tidb_backups_using_command list' -l page-size -x -d 'Backups per request, 1-30 (default: 30)'
 complete -c tidb-backups -n '__tidb_backups_using_command list' -l concurrency -x -d 'Requests in flight at once, each on its own kept-alive connection; 1: one after another (default: 8)'
 complete -c tidb-backups -n '__tidb_backups_using_command list' -s o -l output -x -a 'table json ndjson csv tsv' -d 'Output format: table, json, ndjson, csv, tsv (default: table)'
-complete -c tidb-backups -n '__tidb_backups_using_command list' -l fields -x -a '(__tidb_backups_word_list BackupId BackupStartTime BackupEndTime BackupSize State BackupType ClusterId)' -d 'Comma-separated fields to show, in order, any case: BackupId, BackupStartTime, BackupEndTime, BackupSize, State, BackupType, ClusterId'
+complete -c tidb-backups -n '__tidb_backups_using_command list' -l fields -x -a '(__tidb_backups_word_list BackupId BackupStartTime BackupEndTime BackupSize State BackupType BackupName ClusterId)' -d 'Comma-separated fields to show, in order, any case: BackupId, BackupStartTime, BackupEndTime, BackupSize, State, BackupType, BackupName, ClusterId; or the table\'s headers (started, size...)'
 complete -c tidb-backups -n '__tidb_backups_using_command list' -l no-headers -d 'Omit the header row (table, csv, tsv)'
 complete -c tidb-backups -n '__tidb_backups_using_command list' -l state -x -a '(__tidb_backups_word_list Success Failed Running)' -d 'Only backups in this State, any case (repeatable or comma-separated: --state Failed,Running)'
 complete -c tidb-backups -n '__tidb_backups_using_command list' -l type -x -a '(__tidb_backups_word_list Automatic Manual)' -d 'Only backups of this BackupType, any case (repeatable or comma-separated)'
 complete -c tidb-backups -n '__tidb_backups_using_command list' -l since -x -d 'Only backups started at or after TIME: 2026-11-27, 2026-11-27T03:00 (local time), 2026-11-27T03:00:00Z, or an age such as 7d, 26h, 90m'
 complete -c tidb-backups -n '__tidb_backups_using_command list' -l until -x -d 'Only backups started before TIME (same forms as --since)'
-complete -c tidb-backups -n '__tidb_backups_using_command list' -l sort-by -x -a 'BackupId BackupStartTime BackupEndTime BackupSize State BackupType ClusterId' -d 'Sort by FIELD, any case: BackupId, BackupStartTime, BackupEndTime, BackupSize, State, BackupType, ClusterId; times and size numerically; needs every backup before the first is written (default: API order)'
+complete -c tidb-backups -n '__tidb_backups_using_command list' -l sort-by -x -a 'BackupId BackupStartTime BackupEndTime BackupSize State BackupType BackupName ClusterId' -d 'Sort by FIELD, any case: BackupId, BackupStartTime, BackupEndTime, BackupSize, State, BackupType, BackupName, ClusterId, or a table header (started, size...); times and size numerically; needs every backup before the first is written (default: API order)'
 complete -c tidb-backups -n '__tidb_backups_using_command list' -l reverse -d 'Descending sort; without --sort-by, the API order reversed'
 complete -c tidb-backups -n '__tidb_backups_using_command list' -l time-format -x -a 'raw iso' -d 'Times in csv, tsv, json and ndjson: raw, iso (raw: epoch seconds, as the API sends them; iso: 2026-11-27T03:00:00Z, UTC; 0 stays 0) (default: raw)'
 complete -c tidb-backups -n '__tidb_backups_using_command list' -l utc -d 'Show table times in UTC instead of the local time zone'
@@ -157,7 +157,7 @@ complete -c tidb-backups -n '__tidb_backups_using_command list' -l dry-run -d 'P
 complete -c tidb-backups -n '__tidb_backups_using_command list' -s h -l help -d 'Print this help message and exit'
 
 # tidb-backups check
-complete -c tidb-backups -n '__tidb_backups_using_command check' -l id -x -d 'Cluster id (repeatable)'
+complete -c tidb-backups -n '__tidb_backups_using_command check' -l id -x -d 'Cluster id (repeatable or comma-separated: --id c1,c2)'
 complete -c tidb-backups -n '__tidb_backups_using_command check' -l ids-from -r -F -d 'Read cluster ids from FILE, one per line (\'-\': stdin)'
 complete -c tidb-backups -n '__tidb_backups_using_command check' -l max-age -x -d 'Required: the newest backup must have started within this long, e.g. 90m, 26h, 7d'
 complete -c tidb-backups -n '__tidb_backups_using_command check' -l state -x -a 'Success Failed Running' -d 'State the newest backup must be in, any case (default: Success)'
@@ -175,7 +175,9 @@ complete -c tidb-backups -n '__tidb_backups_using_command wait' -s h -l help -d 
 complete -c tidb-backups -n '__tidb_backups_using_command configure' -l public-key -x -d 'Public key of the API key pair'
 complete -c tidb-backups -n '__tidb_backups_using_command configure' -l private-key-stdin -d 'Read the private key from the first line of stdin (there is no flag for it: it would show in ps)'
 complete -c tidb-backups -n '__tidb_backups_using_command configure' -l no-input -d 'Never ask, even at a terminal; fail naming what a new profile lacks'
+complete -c tidb-backups -n '__tidb_backups_using_command configure' -l no-verify -d 'At a terminal, do not test the saved keys with one signed request'
 complete -c tidb-backups -n '__tidb_backups_using_command configure' -s h -l help -d 'Print this help message and exit'
+complete -c tidb-backups -n '__tidb_backups_argument configure 0' -x -a 'list' -d 'list: show each setting, its value (keys masked) and where it comes from'
 
 # tidb-backups completion
 complete -c tidb-backups -n '__tidb_backups_using_command completion' -s h -l help -d 'Print this help message and exit'

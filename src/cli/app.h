@@ -38,6 +38,9 @@ struct EarlyExit {
 // The CLI11 application writing into `target`; exposed so tests can inspect every flag.
 std::unique_ptr<CLI::App> build_app(CommandLine& target);
 
-std::variant<CommandLine, EarlyExit> parse_command_line(int argc, const char* const* argv);
+// `stdout_is_terminal`: no arguments at all then print a short help and exit 0 (in a pipe, a
+// usage error).
+std::variant<CommandLine, EarlyExit> parse_command_line(int argc, const char* const* argv,
+                                                        bool stdout_is_terminal = false);
 
 }  // namespace tidb_backups

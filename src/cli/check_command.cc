@@ -11,6 +11,7 @@
 
 #include "cli/api_session.h"
 #include "cli/app.h"
+#include "cli/filter_census.h"
 #include "cli/flags.h"
 #include "cli/list_command.h"
 #include "cli/report.h"
@@ -80,9 +81,19 @@ class VerdictObserver final : public ListingObserver {
         for (const auto& backup : page) {
             consider_backup(newest_, backup, plan_.rule.state, now);
         }
+        census_.count(page);
     }
 
     void cluster_finished(std::size_t cluster) override {
+        // "--state Sucess" among Success backups is a typo, not a stale cluster: exit 2.
+        std::vector<Error> unmatched =
+            unmatched_filter_values({plan_.rule.state}, "--state", "State", census_.states(),
+                                    flag(FlagId::CheckState).choices);
+        census_ = FilterCensus();
+        if (!unmatched.empty()) {
+            cluster_failed(cluster, unmatched.front());
+            return;
+        }
         // Judged at the moment the cluster is complete, so a slow listing cannot look younger.
         Verdict verdict = judge_freshness(newest_, plan_.rule, clock_());
         if (!verdict.warning.empty()) {
@@ -135,6 +146,7 @@ class VerdictObserver final : public ListingObserver {
     std::ostream& err_;
     Cancellation& stop_;
     std::optional<NewestBackup> newest_;
+    FilterCensus census_;  // of the cluster in progress
     std::optional<Error> first_failure_;
     std::size_t stale_ = 0;
     bool output_failed_ = false;

@@ -21,8 +21,8 @@ std::vector<Flag> command_flag_records() {
         {.id = FlagId::Id,
          .names = "--id",
          .value_name = "ID",
-         .help = "Cluster id (repeatable)",
-         .man = "Cluster id; repeat it for several clusters.",
+         .help = "Cluster id (repeatable or comma-separated: --id c1,c2)",
+         .man = "Cluster id; repeat it, or separate ids with commas, for several clusters.",
          .commands = kListCheck},
         {.id = FlagId::IdsFrom,
          .names = "--ids-from",
@@ -53,8 +53,16 @@ after another).)man",
         {.id = FlagId::Limit,
          .names = "--limit",
          .value_name = "N",
-         .help = "Most backups to return",
-         .man = "The most backups to return (default: all).",
+         .help = "Most backups to return from each cluster, counted before the filters",
+         .man = R"man(The most backups to return from each cluster (default: all): with several
+clusters, up to N of each.
+They are counted in API order before
+.BR \-\-state ,
+.BR \-\-type ,
+.B \-\-since
+and
+.B \-\-until
+filter them.)man",
          .default_text = "all",
          .commands = {"list"}},
         {.id = FlagId::Offset,
@@ -98,7 +106,8 @@ files and pipes get the exact data.)man",
         {.id = FlagId::Fields,
          .names = "--fields",
          .value_name = "F1,F2",
-         .help = "Comma-separated fields to show, in order, any case: {choices}",
+         .help = "Comma-separated fields to show, in order, any case: {choices}; or the "
+                 "table's headers (started, size...)",
          .man = R"man(Fields to show, in this order, in any case:
 .BR BackupId ,
 .BR BackupStartTime ,
@@ -106,7 +115,15 @@ files and pipes get the exact data.)man",
 .BR BackupSize ,
 .BR State ,
 .BR BackupType ,
-.BR ClusterId .)man",
+.BR BackupName ,
+.BR ClusterId ;
+or the table's headers for them
+.RB ( started ,
+.BR ended ,
+.BR size ,
+.BR type ,
+.BR name ,
+.BR cluster ).)man",
          .choices = selectable_fields(),
          .completion = Kind::CommaSeparated,
          .commands = {"list"}},
@@ -169,8 +186,8 @@ or an age such as
         {.id = FlagId::SortBy,
          .names = "--sort-by",
          .value_name = "FIELD",
-         .help = "Sort by FIELD, any case: {choices}; times and size numerically; needs every "
-                 "backup before the first is written",
+         .help = "Sort by FIELD, any case: {choices}, or a table header (started, size...); "
+                 "times and size numerically; needs every backup before the first is written",
          .man = R"man(Sort by a
 .B \-\-fields
 name (times and size numerically); every backup is then fetched before the first is written
@@ -299,6 +316,28 @@ There is no flag for the key itself: it would show in
          .names = "--no-input",
          .help = "Never ask, even at a terminal; fail naming what a new profile lacks",
          .man = "Never ask, even at a terminal; fail naming what a new profile lacks.",
+         .commands = {"configure"}},
+        {.id = FlagId::NoVerify,
+         .names = "--no-verify",
+         .help = "At a terminal, do not test the saved keys with one signed request",
+         .man = R"man(Do not test the saved keys: at a terminal, configure otherwise ends with one
+signed request to the endpoint and says whether the API accepted the keys.
+Without a terminal (or with
+.BR \-\-no\-input )
+no request is made.)man",
+         .commands = {"configure"}},
+
+        {.id = FlagId::ConfigureAction,
+         .names = "action",
+         .value_name = "ACTION",
+         .help = "list: show each setting, its value (keys masked) and where it comes from",
+         .man = R"man(.B list
+shows each setting (profile, config file, region, keys, project id, endpoint), its value with
+the keys masked, and where it comes from: a flag, an environment variable, the profile in the
+config file, or the default.
+Nothing is written.)man",
+         .choices = {"list"},
+         .completion = Kind::Words,
          .commands = {"configure"}},
 
         {.id = FlagId::Shell,

@@ -64,6 +64,8 @@ enum class FlagId {
     PublicKey,
     PrivateKeyStdin,
     NoInput,
+    NoVerify,
+    ConfigureAction,
     // completion's argument
     Shell,
 };

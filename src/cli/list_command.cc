@@ -8,6 +8,7 @@
 
 #include "cli/api_session.h"
 #include "cli/app.h"
+#include "cli/filter_census.h"
 #include "cli/flags.h"
 #include "cli/progress.h"
 #include "cli/report.h"
@@ -43,6 +44,9 @@ class RenderingObserver final : public ListingObserver {
     void backups(std::size_t cluster, std::vector<BackupObject>&& page) override {
         if (output_failed_) {
             return;
+        }
+        if (!plan_.selection.states.empty() || !plan_.selection.types.empty()) {
+            census_.count(page);
         }
         filter_backups(page, plan_.selection);
         if (!renderer_.streams() || plan_.selection.reorders()) {
@@ -107,6 +111,17 @@ class RenderingObserver final : public ListingObserver {
     }
 
     const std::optional<Error>& first_failure() const { return first_failure_; }
+    // The --state and --type values that matched no backup while others were seen.
+    std::vector<Error> unmatched_filters() const {
+        std::vector<Error> unmatched =
+            unmatched_filter_values(plan_.selection.states, "--state", "State", census_.states(),
+                                    flag(FlagId::ListState).choices);
+        std::vector<Error> types =
+            unmatched_filter_values(plan_.selection.types, "--type", "BackupType", census_.types(),
+                                    flag(FlagId::Type).choices);
+        unmatched.insert(unmatched.end(), types.begin(), types.end());
+        return unmatched;
+    }
     std::int64_t written() const { return written_; }
     std::size_t failures() const { return failures_; }
     // stdout failed while streaming, and the listing was stopped.
@@ -132,6 +147,7 @@ class RenderingObserver final : public ListingObserver {
     std::int64_t cluster_written_ = 0;
     std::vector<BackupObject> held_;     // of the cluster in progress
     std::vector<ClusterBackup> sorted_;  // of the clusters complete, when the selection reorders
+    FilterCensus census_;                // of every cluster, when --state or --type filters
     std::size_t failures_ = 0;
     bool output_failed_ = false;
 };
@@ -254,7 +270,9 @@ int run_list(const Settings& settings, const ListPlan& plan, CommandContext& con
     ListingStop stop(context.cancellation);
     ProgressLine progress(err, !settings.quiet && settings.verbosity == 0 &&
                                    stderr_can_redraw(context.err_is_terminal, context.getenv));
-    ApiSession session(settings, err, &stop.cancellation(), [&progress] { progress.clear(); });
+    ApiSession session(
+        settings, err, &stop.cancellation(), [&progress] { progress.clear(); },
+        context.err_is_terminal);
     std::mutex& err_mutex = session.err_mutex();
     PageSourceFactory sources = session.page_sources();
 
@@ -284,6 +302,13 @@ int run_list(const Settings& settings, const ListPlan& plan, CommandContext& con
     if (!flushed(out)) {
         return exit_code(ErrorKind::Output);
     }
+    if (!settings.quiet) {
+        // A filter value that matched nothing while other values exist is most likely a typo.
+        for (const Error& unmatched : observer.unmatched_filters()) {
+            print_warning(err, unmatched.hint.empty() ? unmatched.message
+                                                      : unmatched.message + "; " + unmatched.hint);
+        }
+    }
     if (observer.written() == 0 && plan.render.format == OutputFormat::Table && !settings.quiet) {
         err << "No backups found.\n";
     }
@@ -308,6 +333,7 @@ int execute_list(const CommandLine& line, CommandContext& context) {
     plan->render.terminal = style.terminal;
     plan->render.color = style.color;
     plan->render.width = style.width;
+    plan->render.now = context.clock();
     context.watch_interrupts();
     return run_list(*settings, *plan, context);
 }

@@ -125,7 +125,12 @@ Expected<ListPlan> resolve_list_plan(const ListOptions& options,
     }
     plan.selection = std::move(*selection);
 
-    plan.cluster_ids = options.ids;
+    // "--id c1,c2" is two clusters, as "--state a,b" is two states: no id holds a comma.
+    auto given_ids = value_list(options.ids, "--id");
+    if (!given_ids) {
+        return given_ids.error();
+    }
+    plan.cluster_ids = std::move(*given_ids);
     if (options.ids_from) {
         const bool from_stdin = *options.ids_from == "-";
         Expected<std::string> text = from_stdin ? Expected<std::string>(stdin_reader())

@@ -107,6 +107,11 @@ Expected<BackupPage> ApiClient::list_page(const PageQuery& query) {
         delay = std::max(delay, retry_after_);
         log(1, fmt::format("retry {}/{} in {} ms: {}", attempt + 1, policy_.retries, delay.count(),
                            page.error().message));
+        // For a person watching a terminal (level 0: the caller decides where it shows):
+        // "retrying c1 page 3 (2/4): connection reset", counting attempts.
+        log(0, fmt::format("retrying {} page {} ({}/{}): {}", query.cluster_id,
+                           query.limit > 0 ? query.offset / query.limit + 1 : 1, attempt + 2,
+                           policy_.retries + 1, page.error().message));
         if (!sleep_(delay)) {
             return make_error(ErrorKind::Interrupted, "interrupted");
         }

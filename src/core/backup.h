@@ -25,10 +25,14 @@ inline const std::vector<std::string>& documented_fields() {
 // name it like an API field.
 inline constexpr std::string_view kClusterIdField = "ClusterId";
 
-// The fields --fields and --sort-by accept: the documented ones, then ClusterId.
+// A field the API sends without documenting it (the emulator too), shown in json.
+inline constexpr std::string_view kBackupNameField = "BackupName";
+
+// The fields --fields and --sort-by accept: the documented ones, BackupName, then ClusterId.
 inline const std::vector<std::string>& selectable_fields() {
     static const std::vector<std::string> fields = [] {
         std::vector<std::string> all = documented_fields();
+        all.emplace_back(kBackupNameField);
         all.emplace_back(kClusterIdField);
         return all;
     }();

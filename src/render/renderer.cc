@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/ascii.h"
 #include "render/csv_renderer.h"
 #include "render/json_renderer.h"
 #include "render/table_renderer.h"
@@ -20,7 +21,7 @@ std::optional<OutputFormat> parse_output_format(std::string_view name) {
                                                 OutputFormat::Tsv};
     const auto& names = output_format_names();
     for (std::size_t i = 0; i < names.size(); ++i) {
-        if (names[i] == name) {
+        if (same_ignoring_ascii_case(names[i], name)) {  // -o JSON as well as -o json
             return kFormats[i];
         }
     }

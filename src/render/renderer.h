@@ -3,6 +3,7 @@
 // a listing that fails or is interrupted never leaves a truncated array or table.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -41,6 +42,8 @@ struct RenderOptions {
     // The table only:
     bool color = false;  // State in colour (ANSI SGR): Success green, Failed red, else yellow
     int width = 0;       // fit lines to this many columns by shortening free text; 0: no limit
+    // The time now (epoch seconds) for a Running backup's DURATION so far; 0: unknown ("-").
+    std::int64_t now = 0;
 };
 
 // One backup and the cluster it belongs to.

@@ -44,6 +44,8 @@ bool is_free_text(std::string_view field) {
            field != "BackupEndTime" && field != "BackupSize" && field != kDurationColumn;
 }
 
+}  // namespace
+
 std::string header_for(std::string_view field) {
     static constexpr std::pair<std::string_view, std::string_view> kHeaders[] = {
         {"BackupId", "BACKUP ID"},   {"BackupStartTime", "STARTED"}, {"BackupEndTime", "ENDED"},
@@ -60,8 +62,6 @@ std::string header_for(std::string_view field) {
     }
     return upper;
 }
-
-}  // namespace
 
 TableRenderer::TableRenderer(const RenderOptions& options, std::ostream& out)
     : options_(options), out_(out) {
@@ -91,6 +91,11 @@ std::string TableRenderer::cell(const Column& column, const BackupRow& row) cons
         auto start = field_integer(backup, "BackupStartTime");
         auto end = field_integer(backup, "BackupEndTime");
         std::int64_t seconds = 0;
+        // A Running backup has no end yet: its duration so far.
+        if (start && *start > 0 && (!end || *end <= 0) && options_.now >= *start &&
+            same_ignoring_ascii_case(field_text(backup, "State"), "Running")) {
+            return human_duration(options_.now - *start);
+        }
         // A server may send any 64-bit times: a difference that does not fit is no duration.
         if (!start || !end || *end <= 0 || *end < *start ||
             __builtin_sub_overflow(*end, *start, &seconds)) {
@@ -114,6 +119,19 @@ std::string TableRenderer::cell(const Column& column, const BackupRow& row) cons
 }
 
 void TableRenderer::add(const BackupRow& row) {
+    if (!options_.utc) {
+        for (const char* field : {"BackupStartTime", "BackupEndTime"}) {
+            auto time = field_integer(row.backup, field);
+            std::optional<long> offset = time && *time > 0 ? utc_offset_at(*time) : std::nullopt;
+            if (!offset) {
+                continue;
+            }
+            if (zone_offset_ && *zone_offset_ != *offset) {
+                zones_differ_ = true;
+            }
+            zone_offset_ = offset;
+        }
+    }
     std::vector<std::string> cells;
     cells.reserve(columns_.size());
     for (const auto& column : columns_) {
@@ -123,11 +141,28 @@ void TableRenderer::add(const BackupRow& row) {
     rows_.push_back(std::move(cells));
 }
 
+std::vector<std::string> TableRenderer::header_cells() const {
+    // "STARTED (UTC+8)": which clock the times are on. Times on two offsets (a daylight-saving
+    // change inside the listing) are "(local)": each is the local time of its date.
+    const std::string zone = options_.utc    ? std::string("UTC")
+                             : zones_differ_ ? std::string("local")
+                             : zone_offset_  ? utc_offset_label(*zone_offset_)
+                                             : std::string();
+    std::vector<std::string> headers;
+    for (const auto& column : columns_) {
+        const bool time = column.field == "BackupStartTime" || column.field == "BackupEndTime";
+        headers.push_back(time && !zone.empty() ? column.header + " (" + zone + ")"
+                                                : column.header);
+    }
+    return headers;
+}
+
 std::vector<std::size_t> TableRenderer::column_widths() const {
     std::vector<std::size_t> widths(columns_.size(), 0);
     if (options_.headers) {
+        const std::vector<std::string> headers = header_cells();
         for (std::size_t c = 0; c < columns_.size(); ++c) {
-            widths[c] = display_width(columns_[c].header);
+            widths[c] = display_width(headers[c]);
         }
     }
     for (const auto& cells : rows_) {
@@ -197,11 +232,7 @@ void TableRenderer::finish() {
     }
     std::vector<std::size_t> widths = column_widths();
     if (options_.headers) {
-        std::vector<std::string> headers;
-        for (const auto& column : columns_) {
-            headers.push_back(column.header);
-        }
-        write_line(headers, widths, true);
+        write_line(header_cells(), widths, true);
     }
     for (const auto& cells : rows_) {
         write_line(cells, widths, false);

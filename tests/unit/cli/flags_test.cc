@@ -173,7 +173,7 @@ TEST_CASE("the choices --help shows are exactly the values the settings accept",
 
     const std::vector<std::string> fields = {"BackupId",   "BackupStartTime", "BackupEndTime",
                                              "BackupSize", "State",           "BackupType",
-                                             "ClusterId"};
+                                             "BackupName", "ClusterId"};
     CHECK(flag(FlagId::Fields).choices == fields);
     CHECK(flag(FlagId::SortBy).choices == fields);
     for (const auto& field : fields) {
@@ -181,11 +181,18 @@ TEST_CASE("the choices --help shows are exactly the values the settings accept",
         CHECK(plan_with([&](ListOptions& o) { o.fields = field; }).has_value());
         CHECK(plan_with([&](ListOptions& o) { o.sort_by = field; }).has_value());
     }
-    auto size = plan_with([](ListOptions& o) { o.sort_by = "Size"; });
-    REQUIRE_FALSE(size);
-    CHECK(size.error().hint ==
+    // "Size" is the table's header of BackupSize, so a field too; "Bogus" is nothing.
+    CHECK(plan_with([](ListOptions& o) { o.sort_by = "Size"; }).has_value());
+    auto bogus = plan_with([](ListOptions& o) { o.sort_by = "Bogus"; });
+    REQUIRE_FALSE(bogus);
+    CHECK(bogus.error().hint ==
           "valid fields: BackupId, BackupStartTime, BackupEndTime, BackupSize, State, "
-          "BackupType, ClusterId");
+          "BackupType, BackupName, ClusterId");
+    auto near = plan_with([](ListOptions& o) { o.sort_by = "BackupSise"; });
+    REQUIRE_FALSE(near);
+    CHECK(near.error().hint ==
+          "did you mean BackupSize? valid fields: BackupId, BackupStartTime, BackupEndTime, "
+          "BackupSize, State, BackupType, BackupName, ClusterId");
 
     CHECK(flag(FlagId::Color).choices == std::vector<std::string>{"auto", "always", "never"});
     for (const auto& when : {"auto", "always", "never"}) {

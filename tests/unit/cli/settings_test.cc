@@ -356,7 +356,7 @@ TEST_CASE("list plan: bad selection flags are usage errors naming the flag",
              o.since = "2025-11-27T00:00:00Z";
              o.until = "2025-11-27T00:00:00Z";
          }},
-        {"--sort-by", [](ListOptions& o) { o.sort_by = "Size"; }},
+        {"--sort-by", [](ListOptions& o) { o.sort_by = "Sizes"; }},
         {"--sort-by", [](ListOptions& o) { o.sort_by = "Duration"; }},
         {"--state", [](ListOptions& o) { o.states = {""}; }},
         {"--state", [](ListOptions& o) { o.states = {"Failed,"}; }},

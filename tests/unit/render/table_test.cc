@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "render/renderer.h"
+#include "render/text.h"
 
 using namespace tidb_backups;
 
@@ -251,4 +252,29 @@ TEST_CASE("server control characters are replaced before measuring, cutting or c
     CHECK(plain.find('\r') == std::string::npos);
     // The only escapes are ours: one colour and its reset around State.
     CHECK(std::count(text.begin(), text.end(), '\x1b') == 2);
+}
+
+TEST_CASE("a Running backup without an end shows how long it has run so far", "[table]") {
+    BackupObject running = backup("bk-0000000003", "Running", "weekly");
+    running["BackupEndTime"] = 0;
+    RenderOptions options;
+    options.utc = true;
+    options.fields = {"BackupId", "State", "Duration"};
+    options.now = 1764212400 + 3725;  // 1h02m05s after its start
+    CHECK(lines_of(render(options, {running})) ==
+          std::vector<std::string>{"BACKUP ID      STATE    DURATION",
+                                   "bk-0000000003  Running     1h02m"});
+    options.now = 0;  // no clock: no duration
+    CHECK(lines_of(render(options, {running}))[1] == "bk-0000000003  Running         -");
+}
+
+TEST_CASE("the time headers name the zone the times are in", "[table]") {
+    RenderOptions options;
+    options.fields = {"BackupId", "BackupStartTime"};
+    options.utc = true;
+    CHECK(lines_of(render(options, {sample()[0]}))[0] == "BACKUP ID      STARTED (UTC)");
+    CHECK(utc_offset_label(0) == "UTC");
+    CHECK(utc_offset_label(8 * 3600) == "UTC+8");
+    CHECK(utc_offset_label(-(3 * 3600 + 1800)) == "UTC-3:30");
+    CHECK(utc_offset_label(10 * 3600 + 1800) == "UTC+10:30");
 }
