@@ -286,7 +286,8 @@ void wipe_private_key_variable() {
     }
 }
 
-Expected<Settings> resolve_settings(const GlobalOptions& flags, const Getenv& getenv) {
+Expected<Settings> resolve_settings(const GlobalOptions& flags, const Getenv& getenv,
+                                    bool region_required) {
     Settings settings;
     settings.insecure = flags.insecure;
     settings.verbosity = flags.verbosity;
@@ -333,12 +334,12 @@ Expected<Settings> resolve_settings(const GlobalOptions& flags, const Getenv& ge
     const std::string& name = settings.profile;
 
     auto region = pick(flags.region, FlagId::Region, getenv, *profile, "region", name);
-    if (!region) {
+    if (!region && region_required) {
         return usage("no region given",
                      "pass --region (e.g. --region cn-zj), set SIGCALCLOUD_REGION, or add region "
                      "to the profile");
     }
-    settings.region = region->value;
+    settings.region = region ? region->value : std::string();
     if (auto project =
             pick(flags.project_id, FlagId::ProjectId, getenv, *profile, "project_id", name)) {
         settings.project_id = project->value;

@@ -40,15 +40,16 @@ std::string coloured_state(std::string_view state, std::string_view shown) {
 }
 
 bool is_free_text(std::string_view field) {
-    return field != "BackupId" && field != kClusterIdField && field != "BackupStartTime" &&
-           field != "BackupEndTime" && field != "BackupSize" && field != kDurationColumn;
+    return field != "BackupId" && field != kClusterIdField && field != kRegionField &&
+           field != "BackupStartTime" && field != "BackupEndTime" && field != "BackupSize" &&
+           field != kDurationColumn;
 }
 
 std::string header_for(std::string_view field) {
     static constexpr std::pair<std::string_view, std::string_view> kHeaders[] = {
-        {"BackupId", "BACKUP ID"},   {"BackupStartTime", "STARTED"}, {"BackupEndTime", "ENDED"},
-        {"BackupSize", "SIZE"},      {"BackupType", "TYPE"},         {"BackupName", "NAME"},
-        {kClusterIdField, "CLUSTER"}};
+        {"BackupId", "BACKUP ID"},    {"BackupStartTime", "STARTED"}, {"BackupEndTime", "ENDED"},
+        {"BackupSize", "SIZE"},       {"BackupType", "TYPE"},         {"BackupName", "NAME"},
+        {kClusterIdField, "CLUSTER"}, {kRegionField, "REGION"}};
     for (const auto& [name, header] : kHeaders) {
         if (field == name) {
             return std::string(header);
@@ -72,6 +73,9 @@ TableRenderer::TableRenderer(const RenderOptions& options, std::ostream& out)
         fields = {
             "BackupId",  "State", "BackupType", "BackupStartTime", std::string(kDurationColumn),
             "BackupSize"};
+        if (options.region_column) {
+            fields.insert(fields.begin(), std::string(kRegionField));
+        }
         if (options.cluster_column) {
             fields.insert(fields.begin(), std::string(kClusterIdField));
         }
@@ -86,6 +90,9 @@ std::string TableRenderer::cell(const Column& column, const BackupRow& row) cons
     const BackupObject& backup = row.backup;
     if (column.field == kClusterIdField) {
         return sanitize_for_terminal(row.cluster_id);
+    }
+    if (column.field == kRegionField) {
+        return sanitize_for_terminal(row.region);
     }
     if (column.field == kDurationColumn) {
         auto start = field_integer(backup, "BackupStartTime");

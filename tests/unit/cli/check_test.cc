@@ -55,7 +55,7 @@ TEST_CASE("check: --max-age takes a duration with a unit", "[check]") {
         CHECK(plan->rule.max_age == seconds);
         CHECK(plan->rule.max_age_text == text);
         CHECK(plan->rule.state == "Success");
-        CHECK(plan->cluster_ids == std::vector<std::string>{"c1"});
+        CHECK(plan->clusters == std::vector<ClusterRef>{{"c1", ""}});
         CHECK(plan->concurrency == 8);
     }
 }
@@ -87,7 +87,7 @@ TEST_CASE("check: ids, --ids-from and --concurrency are checked as for list", "[
     from_stdin.ids_from = "-";
     auto plan = resolve(from_stdin, "# clusters\nb\n\n  c  \n");
     REQUIRE(plan);
-    CHECK(plan->cluster_ids == std::vector<std::string>{"a", "b", "c"});
+    CHECK(plan->clusters == std::vector<ClusterRef>{{"a", ""}, {"b", ""}, {"c", ""}});
 
     CheckOptions concurrency = options_with("26h");
     concurrency.concurrency = "3";
