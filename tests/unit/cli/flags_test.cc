@@ -172,7 +172,7 @@ TEST_CASE("the choices --help shows are exactly the values the settings accept",
 
     const std::vector<std::string> fields = {"BackupId",   "BackupStartTime", "BackupEndTime",
                                              "BackupSize", "State",           "BackupType",
-                                             "ClusterId"};
+                                             "ClusterId",  "Region"};
     CHECK(flag(FlagId::Fields).choices == fields);
     CHECK(flag(FlagId::SortBy).choices == fields);
     for (const auto& field : fields) {
@@ -184,7 +184,7 @@ TEST_CASE("the choices --help shows are exactly the values the settings accept",
     REQUIRE_FALSE(size);
     CHECK(size.error().hint ==
           "valid fields: BackupId, BackupStartTime, BackupEndTime, BackupSize, State, "
-          "BackupType, ClusterId");
+          "BackupType, ClusterId, Region");
 
     CHECK(flag(FlagId::Color).choices == std::vector<std::string>{"auto", "always", "never"});
     for (const auto& when : {"auto", "always", "never"}) {
@@ -208,6 +208,7 @@ TEST_CASE("a flag's record is found by any of its names, the command's own first
     CHECK(find_flag("check", "--region")->id == FlagId::Region);
     CHECK(find_flag("list", "--help")->id == FlagId::Help);
     CHECK(find_flag("", "--output") == nullptr);
-    CHECK(find_flag("check", "--output") == nullptr);
+    CHECK(find_flag("check", "--output")->id == FlagId::CheckOutput);
+    CHECK(find_flag("check", "-w")->id == FlagId::Warning);
     CHECK(flag_names(flag(FlagId::Verbose)) == std::vector<std::string>{"-v", "--verbose"});
 }

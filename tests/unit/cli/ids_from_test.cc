@@ -59,7 +59,7 @@ TEST_CASE("parse_ids takes 10000 ids and refuses one more", "[ids-from]") {
     auto at_bound = parse_ids(ids_text(10000), "'fleet.txt'");
     REQUIRE(at_bound);
     CHECK(at_bound->size() == 10000);
-    CHECK(at_bound->back() == "id-9999");
+    CHECK(at_bound->back().id == "id-9999");
 
     auto over = parse_ids(ids_text(10001), "'fleet.txt'");
     REQUIRE_FALSE(over);
@@ -75,7 +75,7 @@ TEST_CASE("parse_ids takes 1 MiB and refuses one byte more", "[ids-from]") {
     REQUIRE(text.size() == 1048576);
     auto at_bound = parse_ids(text, "- (standard input)");
     REQUIRE(at_bound);
-    CHECK(*at_bound == std::vector<std::string>{"x", "one"});
+    CHECK(*at_bound == std::vector<ClusterRef>{{"x", ""}, {"one", ""}});
 
     auto over = parse_ids(text + "\n", "- (standard input)");
     REQUIRE_FALSE(over);

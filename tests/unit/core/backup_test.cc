@@ -41,6 +41,6 @@ TEST_CASE("field_integer takes whole floats but never truncates a fraction", "[b
 TEST_CASE("selectable_fields: the documented fields in order, then ClusterId", "[backup]") {
     CHECK(selectable_fields() == std::vector<std::string>{"BackupId", "BackupStartTime",
                                                           "BackupEndTime", "BackupSize", "State",
-                                                          "BackupType", "ClusterId"});
+                                                          "BackupType", "ClusterId", "Region"});
     CHECK(kClusterIdField == "ClusterId");
 }
