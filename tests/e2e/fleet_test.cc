@@ -15,7 +15,8 @@ namespace {
 // (Id, Region) of every request the emulator answered.
 std::multiset<std::pair<std::string, std::string>> asked(const EmulatorProcess& emulator) {
     std::multiset<std::pair<std::string, std::string>> pairs;
-    for (const auto& request : emulator.stats()["recent"]) {
+    const nlohmann::json stats = emulator.stats();  // kept: the loop reads into it
+    for (const auto& request : stats["recent"]) {
         pairs.emplace(request["Id"].get<std::string>(), request["Region"].get<std::string>());
     }
     return pairs;
