@@ -64,7 +64,7 @@ std::string key_sources(const Settings& settings) {
 }  // namespace
 
 std::string api_error_hint(const Error& error, const Settings& settings,
-                           std::string_view cluster_id) {
+                           const ClusterRef& cluster) {
     if (error.kind != ErrorKind::Api) {
         return {};
     }
@@ -75,8 +75,14 @@ std::string api_error_hint(const Error& error, const Settings& settings,
             key_sources(settings));
     }
     if (error.ret_code == 230 && error.message.find("[Id]") != std::string::npos) {
+        // A region of its own comes from the cluster's --ids-from line.
+        if (!cluster.region.empty() && cluster.region != settings.region) {
+            return fmt::format(
+                "no cluster '{}' in region '{}' (from --ids-from)? check the id and its region",
+                sanitize_for_terminal(cluster.id), sanitize_for_terminal(cluster.region));
+        }
         return fmt::format("no cluster '{}' in region '{}' (from {})? check the id, and --region",
-                           sanitize_for_terminal(cluster_id), settings.region,
+                           sanitize_for_terminal(cluster.id), settings.region,
                            settings.region_source);
     }
     return {};
@@ -90,11 +96,11 @@ class ExplainedPageSource final : public PageSource {
     ExplainedPageSource(std::unique_ptr<PageSource> inner, const Settings& settings)
         : inner_(std::move(inner)), settings_(settings) {}
 
-    Expected<BackupPage> fetch(const std::string& cluster_id, std::int64_t offset,
+    Expected<BackupPage> fetch(const ClusterRef& cluster, std::int64_t offset,
                                std::int64_t limit) override {
-        Expected<BackupPage> page = inner_->fetch(cluster_id, offset, limit);
+        Expected<BackupPage> page = inner_->fetch(cluster, offset, limit);
         if (!page && page.error().hint.empty()) {
-            page.error().hint = api_error_hint(page.error(), settings_, cluster_id);
+            page.error().hint = api_error_hint(page.error(), settings_, cluster);
         }
         return page;
     }

@@ -23,9 +23,9 @@ std::string user_agent();
 PageQuery base_query(const Settings& settings);
 
 // What to check after an API error the settings can explain: for RetCode 171 (signature) where
-// the keys came from; for RetCode 230 on Id the cluster and the region asked. Empty otherwise.
-std::string api_error_hint(const Error& error, const Settings& settings,
-                           std::string_view cluster_id);
+// the keys came from; for RetCode 230 on Id the cluster and the region asked (its own, from
+// --ids-from, or the settings'). Empty otherwise.
+std::string api_error_hint(const Error& error, const Settings& settings, const ClusterRef& cluster);
 
 class ApiSession {
   public:

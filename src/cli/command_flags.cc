@@ -1,6 +1,7 @@
 // The records of the flags of list, check, wait and configure, and of completion's argument.
 #include "cli/flag_records.h"
 
+#include "cli/check_plan.h"
 #include "core/backup.h"
 #include "core/selection.h"
 #include "render/renderer.h"
@@ -27,12 +28,26 @@ std::vector<Flag> command_flag_records() {
         {.id = FlagId::IdsFrom,
          .names = "--ids-from",
          .value_name = "FILE",
-         .help = "Read cluster ids from FILE, one per line ('-': stdin)",
+         .help = "Read cluster ids from FILE, one per line as ID or REGION ID ('-': stdin)",
          .man = R"man(Read cluster ids from
 .IR FILE ,
 one per line, or from standard input with
-.BR \- ;
-blank lines and
+.BR \- .
+A line is
+.I ID
+or
+.I REGION ID
+(separated by blanks); an id without a region is in
+.BR \-\-region .
+Each cluster's requests are signed for its region, and when the clusters span several regions
+every output carries the region (a
+.B Region
+column or key in
+.BR list ,
+.B region
+in
+.BR check ).
+Blank lines and
 .B #
 comments are skipped.
 At most 10000 ids and 1 MiB (exit status 2 beyond).
@@ -116,14 +131,16 @@ files and pipes get the exact data.)man",
 .BR State ,
 .BR BackupType ,
 .BR BackupName ,
-.BR ClusterId ;
+.BR ClusterId ,
+.BR Region ;
 or the table's headers for them
 .RB ( started ,
 .BR ended ,
 .BR size ,
 .BR type ,
 .BR name ,
-.BR cluster ).)man",
+.BR cluster ,
+.BR region ).)man",
          .choices = selectable_fields(),
          .completion = Kind::CommaSeparated,
          .commands = {"list"}},
@@ -234,12 +251,16 @@ many more would follow.)man",
         {.id = FlagId::MaxAge,
          .names = "--max-age",
          .value_name = "DURATION",
-         .help = "Required: the newest backup must have started within this long, e.g. 90m, "
-                 "26h, 7d",
-         .man = R"man(Required: the newest backup must have started within this long, e.g.\&
+         .help = "The newest backup must have started within this long, e.g. 90m, 26h, 7d "
+                 "(the same as --critical)",
+         .man = R"man(The newest backup must have started within this long, e.g.\&
 .BR 90m ,
 .BR 26h ,
-.BR 7d .)man",
+.BR 7d ;
+older is STALE (exit status 1), or CRITICAL in the other outputs.
+The same setting as
+.BR \-\-critical ;
+the human output needs one of the two.)man",
          .commands = {"check"}},
         {.id = FlagId::CheckState,
          .names = "--state",
@@ -252,6 +273,123 @@ ahead) is not counted, with a warning on standard error.)man",
          .choices = kStates,
          .completion = Kind::Words,
          .default_text = "Success",
+         .commands = {"check"}},
+        {.id = FlagId::CheckOutput,
+         .names = "-o,--output",
+         .value_name = "FORMAT",
+         .help = "Output format: {choices}",
+         .man = R"man(.B human
+(default): one OK or STALE line per cluster, judged by
+.B \-\-max-age
+alone.
+.BR json :
+one array, one object per cluster with its verdict, reasons, newest backup, age and counts by
+state.
+.BR prometheus :
+the text exposition format for node_exporter's textfile collector, one series per cluster
+labelled
+.B cluster
+and
+.BR region .
+.BR nagios :
+monitoring-plugins output (a summary line with perfdata, then a line per cluster) with exit
+status 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
+Every output but human applies all the rules below.)man",
+         .choices = check_output_names(),
+         .completion = Kind::Words,
+         .default_text = "human",
+         .commands = {"check"}},
+        {.id = FlagId::Textfile,
+         .names = "--textfile",
+         .value_name = "PATH",
+         .help = "Write the prometheus output to PATH atomically (mode 0644) instead of stdout; "
+                 "implies -o prometheus",
+         .man = R"man(Write the prometheus output to
+.I PATH
+instead of standard output: to a temporary file in the same directory, then renamed over
+.I PATH
+with mode 0644, so node_exporter's textfile collector never reads half a file.
+Implies
+.BR "\-o prometheus" ;
+any other output is exit status 2.
+A cluster whose call fails is still written (with
+.BR "tidb_backup_api_up 0" ).)man",
+         .completion = Kind::Files,
+         .commands = {"check"}},
+        {.id = FlagId::Warning,
+         .names = "-w,--warning",
+         .value_name = "DURATION",
+         .help = "WARNING when the newest backup started longer ago than this (json, "
+                 "prometheus, nagios)",
+         .man = R"man(WARNING when the newest backup in the state started longer ago than this
+(default: no warning by age); not above
+.BR \-\-critical .
+Not for the human output.)man",
+         .default_text = "off",
+         .commands = {"check"}},
+        {.id = FlagId::Critical,
+         .names = "-c,--critical",
+         .value_name = "DURATION",
+         .help = "CRITICAL when the newest backup started longer ago than this (the same as "
+                 "--max-age)",
+         .man = R"man(CRITICAL when the newest backup in the state started longer ago than this
+(default: no critical age); the same setting as
+.BR \-\-max\-age ,
+so give one of the two.)man",
+         .default_text = "off",
+         .commands = {"check"}},
+        {.id = FlagId::OnFailed,
+         .names = "--on-failed",
+         .value_name = "STATUS",
+         .help = "Status when the newest backup of any state is Failed: {choices}",
+         .man = R"man(The status when the newest backup of any state is Failed:
+.BR ok ,
+.B warning
+(default) or
+.BR critical .
+Not critical by default: the data is as safe as the last Success, whose age the age rules judge.)man",
+         .choices = rule_status_names(),
+         .completion = Kind::Words,
+         .default_text = "warning",
+         .commands = {"check"}},
+        {.id = FlagId::MaxRunning,
+         .names = "--max-running",
+         .value_name = "DURATION",
+         .help = "WARNING when a backup has been Running longer than this; 'off' to not check",
+         .man = R"man(WARNING when a backup has been Running for longer than this (default:
+.BR 6h ;
+.B off
+turns the rule off).)man",
+         .default_text = "6h",
+         .commands = {"check"}},
+        {.id = FlagId::OnNoBackup,
+         .names = "--on-no-backup",
+         .value_name = "STATUS",
+         .help = "Status when a cluster has no backup in the state: {choices}",
+         .man = R"man(The status when a cluster has no backup in the state (none at all, or none
+with a usable start time):
+.BR ok ,
+.B warning
+or
+.B critical
+(default).)man",
+         .choices = rule_status_names(),
+         .completion = Kind::Words,
+         .default_text = "critical",
+         .commands = {"check"}},
+        {.id = FlagId::MinSizePercent,
+         .names = "--min-size-percent",
+         .value_name = "N",
+         .help = "WARNING when the newest backup in the state is smaller than N% of the one "
+                 "before, 1-100; 'off' to not check",
+         .man = R"man(WARNING when the newest backup in the state is smaller than
+.I N
+percent (1 to 100) of the one before it: a truncated backup that reports Success is the
+classic silent failure (default:
+.BR 50 ;
+.B off
+turns the rule off).)man",
+         .default_text = "50",
          .commands = {"check"}},
 
         {.id = FlagId::WaitId,

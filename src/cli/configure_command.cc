@@ -312,7 +312,7 @@ int test_keys(const GlobalOptions& global, const std::string& profile, const std
     }
     ApiSession session(*settings, context.err, context.cancellation);
     std::unique_ptr<PageSource> source = session.page_sources()();
-    Expected<BackupPage> page = source->fetch(kKeyTestClusterId, 0, 1);
+    Expected<BackupPage> page = source->fetch(ClusterRef{kKeyTestClusterId, {}}, 0, 1);
     if (!page && page.error().kind == ErrorKind::Api && page.error().ret_code == 171) {
         return fail(context, page.error());
     }

@@ -55,6 +55,14 @@ enum class FlagId {
     // check
     MaxAge,
     CheckState,
+    CheckOutput,
+    Textfile,
+    Warning,
+    Critical,
+    OnFailed,
+    MaxRunning,
+    OnNoBackup,
+    MinSizePercent,
     // wait
     WaitId,
     BackupId,

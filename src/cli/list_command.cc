@@ -65,7 +65,8 @@ class RenderingObserver final : public ListingObserver {
     void cluster_finished(std::size_t cluster) override {
         if (plan_.selection.reorders()) {
             for (auto& backup : held_) {
-                sorted_.push_back({plan_.cluster_ids[cluster], std::move(backup)});
+                sorted_.push_back({plan_.clusters[cluster].id, std::move(backup),
+                                   plan_.clusters[cluster].region});
             }
         } else {
             add(cluster, held_);
@@ -78,7 +79,7 @@ class RenderingObserver final : public ListingObserver {
     void finish() {
         order_backups(sorted_, plan_.selection);
         for (const auto& row : sorted_) {
-            renderer_.add(BackupRow{row.cluster_id, row.backup});
+            renderer_.add(BackupRow{row.cluster_id, row.backup, row.region});
         }
         written_ += static_cast<std::int64_t>(sorted_.size());
         sorted_.clear();
@@ -93,8 +94,8 @@ class RenderingObserver final : public ListingObserver {
                 " ({} backups of this cluster were written before the failure)", cluster_written_);
         }
         print_error(err_,
-                    plan_.cluster_ids.size() > 1
-                        ? fmt::format("cluster {}: ", plan_.cluster_ids[cluster])
+                    plan_.clusters.size() > 1
+                        ? fmt::format("cluster {}: ", plan_.clusters[cluster].id)
                         : "",
                     shown);
         if (!first_failure_) {
@@ -130,7 +131,8 @@ class RenderingObserver final : public ListingObserver {
   private:
     void add(std::size_t cluster, const std::vector<BackupObject>& backups) {
         for (const auto& backup : backups) {
-            renderer_.add(BackupRow{plan_.cluster_ids[cluster], backup});
+            renderer_.add(
+                BackupRow{plan_.clusters[cluster].id, backup, plan_.clusters[cluster].region});
         }
         written_ += static_cast<std::int64_t>(backups.size());
     }
@@ -183,7 +185,7 @@ int print_dry_run(const Settings& settings, const ListPlan& plan, std::ostream& 
                   std::ostream& err, Cancellation* cancellation) {
     Signer signer(settings.public_key, settings.private_key);
     bool first = true;
-    for (const auto& cluster_id : plan.cluster_ids) {
+    for (const auto& [cluster_id, region] : plan.clusters) {
         PageWindow window{plan.limit, plan.offset, plan.page_size};
         std::int64_t offset = plan.offset;
         std::int64_t remaining = plan.limit.value_or(first_page_limit(window));
@@ -197,6 +199,7 @@ int print_dry_run(const Settings& settings, const ListPlan& plan, std::ostream& 
                 break;
             }
             PageQuery query = base_query(settings);
+            query.region = region;
             query.cluster_id = cluster_id;
             query.offset = offset;
             query.limit = std::min(plan.page_size, remaining);
@@ -281,7 +284,7 @@ int run_list(const Settings& settings, const ListPlan& plan, CommandContext& con
     ListingOptions options;
     options.window = PageWindow{plan.limit, plan.offset, plan.page_size};
     options.concurrency = plan.concurrency;
-    Status status = run_listing(plan.cluster_ids, options, sources, observer, &stop.cancellation());
+    Status status = run_listing(plan.clusters, options, sources, observer, &stop.cancellation());
     progress.clear();
     if (observer.output_failed()) {
         return exit_code(ErrorKind::Output);  // not an interrupt; main says what failed
@@ -293,7 +296,7 @@ int run_list(const Settings& settings, const ListPlan& plan, CommandContext& con
         return exit_code(status.error().kind);
     }
     const auto& failure = observer.first_failure();
-    if (failure && observer.failures() == plan.cluster_ids.size()) {
+    if (failure && observer.failures() == plan.clusters.size()) {
         out.flush();  // what streamed is already out; a held-back document is dropped
         return exit_code(failure->kind);
     }
@@ -324,10 +327,13 @@ int execute_list(const CommandLine& line, CommandContext& context) {
     if (!plan) {
         return fail(context, plan.error());
     }
-    Expected<Settings> settings = prepare_settings(global, context);
+    Expected<Settings> settings =
+        prepare_settings(global, context, !every_region_named(plan->clusters));
     if (!settings) {
         return fail(context, settings.error());
     }
+    fill_regions(plan->clusters, settings->region);
+    plan->render.region_column = several_regions(plan->clusters);
     // The one place the terminal is consulted: the renderer gets plain values.
     OutputStyle style = output_style(settings->color, probe_stdout(), context.getenv);
     plan->render.terminal = style.terminal;

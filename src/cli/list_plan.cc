@@ -1,5 +1,6 @@
 #include "cli/list_plan.h"
 
+#include <algorithm>
 #include <chrono>
 #include <iterator>
 
@@ -130,7 +131,9 @@ Expected<ListPlan> resolve_list_plan(const ListOptions& options,
     if (!given_ids) {
         return given_ids.error();
     }
-    plan.cluster_ids = std::move(*given_ids);
+    for (auto& id : *given_ids) {
+        plan.clusters.push_back(ClusterRef{std::move(id), {}});
+    }
     if (options.ids_from) {
         const bool from_stdin = *options.ids_from == "-";
         Expected<std::string> text = from_stdin ? Expected<std::string>(stdin_reader())
@@ -143,21 +146,21 @@ Expected<ListPlan> resolve_list_plan(const ListOptions& options,
         if (!ids) {
             return ids.error();
         }
-        plan.cluster_ids.insert(plan.cluster_ids.end(), std::make_move_iterator(ids->begin()),
-                                std::make_move_iterator(ids->end()));
+        plan.clusters.insert(plan.clusters.end(), std::make_move_iterator(ids->begin()),
+                             std::make_move_iterator(ids->end()));
     }
-    for (const auto& id : plan.cluster_ids) {
-        if (id.empty()) {
+    for (const auto& cluster : plan.clusters) {
+        if (cluster.id.empty()) {
             return usage("invalid value for --id: the id is empty");
         }
     }
-    if (plan.cluster_ids.empty()) {
+    if (plan.clusters.empty()) {
         return usage(options.ids_from
                          ? fmt::format("--ids-from '{}' holds no cluster id", *options.ids_from)
                          : std::string("no cluster id given"),
                      "pass --id ID (repeatable) or --ids-from FILE");
     }
-    plan.render.cluster_column = plan.cluster_ids.size() > 1;
+    plan.render.cluster_column = plan.clusters.size() > 1;
 
     if (options.fields) {
         auto fields = fields_flag(*options.fields);
@@ -167,6 +170,25 @@ Expected<ListPlan> resolve_list_plan(const ListOptions& options,
         plan.render.fields = std::move(*fields);
     }
     return plan;
+}
+
+void fill_regions(std::vector<ClusterRef>& clusters, const std::string& region) {
+    for (auto& cluster : clusters) {
+        if (cluster.region.empty()) {
+            cluster.region = region;
+        }
+    }
+}
+
+bool every_region_named(const std::vector<ClusterRef>& clusters) {
+    return std::all_of(clusters.begin(), clusters.end(),
+                       [](const ClusterRef& cluster) { return !cluster.region.empty(); });
+}
+
+bool several_regions(const std::vector<ClusterRef>& clusters) {
+    return std::any_of(clusters.begin(), clusters.end(), [&](const ClusterRef& cluster) {
+        return cluster.region != clusters.front().region;
+    });
 }
 
 }  // namespace tidb_backups

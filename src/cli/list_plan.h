@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/listing.h"
 #include "core/selection.h"
 #include "render/renderer.h"
 
@@ -39,7 +40,8 @@ struct ListOptions {
 };
 
 struct ListPlan {
-    std::vector<std::string> cluster_ids;
+    // In the order given (--id first, then --ids-from); a region empty until fill_regions.
+    std::vector<ClusterRef> clusters;
     std::optional<std::int64_t> limit;
     std::int64_t offset = 0;
     std::int64_t page_size = 30;
@@ -59,5 +61,15 @@ Expected<ListPlan> resolve_list_plan(const ListOptions& options,
                                      const std::function<std::string()>& stdin_reader,
                                      std::optional<std::int64_t> now = std::nullopt,
                                      std::ostream& notices = std::cerr);
+
+// Gives every cluster without a region `region` (--region's, once settings are resolved).
+void fill_regions(std::vector<ClusterRef>& clusters, const std::string& region);
+
+// Whether every cluster names its own region (--ids-from "REGION ID" lines): --region is then
+// not needed.
+bool every_region_named(const std::vector<ClusterRef>& clusters);
+
+// Whether the clusters are in more than one region: the outputs then show each one's.
+bool several_regions(const std::vector<ClusterRef>& clusters);
 
 }  // namespace tidb_backups

@@ -310,7 +310,8 @@ void wipe_private_key_variable() {
     }
 }
 
-Expected<Settings> resolve_settings(const GlobalOptions& flags, const Getenv& getenv) {
+Expected<Settings> resolve_settings(const GlobalOptions& flags, const Getenv& getenv,
+                                    bool region_required) {
     Settings settings;
     settings.insecure = flags.insecure;
     settings.verbosity = flags.verbosity;
@@ -361,7 +362,7 @@ Expected<Settings> resolve_settings(const GlobalOptions& flags, const Getenv& ge
         pick(std::nullopt, "", getenv, "SIGCALCLOUD_PUBLIC_KEY", *profile, "public_key", name);
     auto private_key =
         pick(std::nullopt, "", getenv, "SIGCALCLOUD_PRIVATE_KEY", *profile, "private_key", name);
-    if (!region && (!public_key || !private_key)) {
+    if (!region && region_required && (!public_key || !private_key)) {
         // A first run: everything it lacks in one message, and the one command that fixes it.
         // Exit 2, as for a missing region alone, which is what this case always was.
         std::vector<std::string> missing;
@@ -383,13 +384,15 @@ Expected<Settings> resolve_settings(const GlobalOptions& flags, const Getenv& ge
             fmt::format("run 'tidb-backups configure', or set {} and {}",
                         fmt::join(variables.begin(), variables.end() - 1, ", "), variables.back()));
     }
-    if (!region) {
+    if (!region && region_required) {
         return usage("no region given",
                      "pass --region (e.g. --region cn-zj), set SIGCALCLOUD_REGION, or add region "
                      "to the profile");
     }
-    settings.region = region->value;
-    settings.region_source = described_source(*region, settings);
+    if (region) {
+        settings.region = region->value;
+        settings.region_source = described_source(*region, settings);
+    }
     if (auto project =
             pick(flags.project_id, FlagId::ProjectId, getenv, *profile, "project_id", name)) {
         settings.project_id = project->value;

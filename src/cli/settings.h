@@ -88,8 +88,11 @@ Expected<std::vector<SettingSource>> describe_settings(const GlobalOptions& flag
                                                        const Getenv& getenv);
 
 // Merges flags, environment and the profile. Usage errors (exit 2) for bad flag values and a
-// missing region; configuration errors (exit 6) for the file, the profile and credentials.
-Expected<Settings> resolve_settings(const GlobalOptions& flags, const Getenv& getenv);
+// missing region (unless not `region_required`: every cluster names its own, and the region is
+// then "" when none is given); configuration errors (exit 6) for the file, the profile and
+// credentials.
+Expected<Settings> resolve_settings(const GlobalOptions& flags, const Getenv& getenv,
+                                    bool region_required = true);
 
 // Flag values checked one at a time, shared by the settings and the command plans. Each error
 // is a usage error (exit 2) naming the flag and the value.

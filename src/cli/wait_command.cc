@@ -178,7 +178,8 @@ BackupPoll cluster_poll(const std::string& cluster_id, ApiSession& session,
         CollectingObserver observer;
         ListingOptions options;
         options.window = PageWindow{std::nullopt, 0, kMaxPageSize};
-        Status status = run_listing({cluster_id}, options, sources, observer, &cancellation);
+        Status status =
+            run_listing({ClusterRef{cluster_id, {}}}, options, sources, observer, &cancellation);
         if (!status) {
             return status.error();
         }

@@ -193,10 +193,13 @@ ApiPageSource::ApiPageSource(std::unique_ptr<Transport> transport, const Signer&
               std::move(sleep), rate),
       base_(std::move(base)) {}
 
-Expected<BackupPage> ApiPageSource::fetch(const std::string& cluster_id, std::int64_t offset,
+Expected<BackupPage> ApiPageSource::fetch(const ClusterRef& cluster, std::int64_t offset,
                                           std::int64_t limit) {
     PageQuery query = base_;
-    query.cluster_id = cluster_id;
+    query.cluster_id = cluster.id;
+    if (!cluster.region.empty()) {
+        query.region = cluster.region;
+    }
     query.offset = offset;
     query.limit = limit;
     return client_.list_page(query);

@@ -76,7 +76,8 @@ class ApiPageSource final : public PageSource {
                   PageQuery base, std::string url_for_logs, LogSink log = {}, Sleep sleep = {},
                   AdaptiveRate* rate = nullptr);
 
-    Expected<BackupPage> fetch(const std::string& cluster_id, std::int64_t offset,
+    // Signed for the cluster's region when it has one, else for the base query's.
+    Expected<BackupPage> fetch(const ClusterRef& cluster, std::int64_t offset,
                                std::int64_t limit) override;
     void abort() override { transport_->abort(); }
 

@@ -57,9 +57,13 @@ std::optional<std::string> formatted_time(const BackupObject& backup, std::strin
 
 std::vector<std::string> effective_fields(const RenderOptions& options) {
     std::vector<std::string> fields = options.fields.empty() ? documented_fields() : options.fields;
-    bool named = std::find(fields.begin(), fields.end(), kClusterIdField) != fields.end();
-    if (options.cluster_column && options.fields.empty() && !named) {
-        fields.insert(fields.begin(), std::string(kClusterIdField));
+    if (options.fields.empty()) {
+        if (options.region_column) {
+            fields.insert(fields.begin(), std::string(kRegionField));
+        }
+        if (options.cluster_column) {
+            fields.insert(fields.begin(), std::string(kClusterIdField));
+        }
     }
     return fields;
 }

@@ -33,6 +33,7 @@ struct RenderOptions {
     bool headers = true;              // header row of table, csv and tsv
     bool utc = false;                 // table times in UTC instead of the local zone
     bool cluster_column = false;      // several clusters: ClusterId comes first
+    bool region_column = false;       // clusters in several regions: Region comes after it
     TimeFormat time_format = TimeFormat::Raw;  // csv, tsv, json, ndjson (the table is human)
     // Decided by the caller from the terminal, --color and the environment.
     // stdout is a terminal: no control character from the server may reach it. csv and tsv then
@@ -50,6 +51,7 @@ struct RenderOptions {
 struct BackupRow {
     std::string_view cluster_id;
     const BackupObject& backup;
+    std::string_view region = {};  // the cluster's region
 };
 
 class Renderer {
@@ -71,7 +73,7 @@ std::optional<std::string> formatted_time(const BackupObject& backup, std::strin
                                           TimeFormat format);
 
 // The columns a renderer shows: `options.fields` if given, else the documented fields, with
-// ClusterId first when there are several clusters and it was not named.
+// ClusterId first when there are several clusters, then Region when they span several regions.
 std::vector<std::string> effective_fields(const RenderOptions& options);
 
 }  // namespace tidb_backups

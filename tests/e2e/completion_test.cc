@@ -188,7 +188,7 @@ TEST_CASE("zsh completes commands, flags, their values and profiles", "[e2e][com
     // _values offers the fields not listed yet, after the comma.
     CHECK(complete("tidb-backups list --fields BackupId,State,") ==
           std::vector<std::string>{"BackupEndTime", "BackupName", "BackupSize", "BackupStartTime",
-                                   "BackupType", "ClusterId"});
+                                   "BackupType", "ClusterId", "Region"});
     CHECK(complete("tidb-backups check --state ") ==
           std::vector<std::string>{"Failed", "Running", "Success"});
     CHECK(complete("tidb-backups completion ") == std::vector<std::string>{"bash", "fish", "zsh"});

@@ -80,7 +80,7 @@ TEST_CASE("typos name the word and suggest the nearest command or flag", "[e2e][
         {{},
          2,
          "tidb-backups: error: no command given",
-         "hint: commands: list, check, configure, completion, help; try 'tidb-backups list "
+         "hint: commands: list, check, wait, configure, completion, help; try 'tidb-backups list "
          "--region REGION --id ID'"},
     };
     for (const auto& expected : cases) {
@@ -181,6 +181,18 @@ TEST_CASE("RetCode 230 for Id names the cluster and the region", "[e2e][newcomer
               "tidb-backups: error: API error RetCode 230: Params [Id] not available",
               "hint: no cluster 'ghost' in region 'cn-bj2' (from --region)? check the id, and "
               "--region"});
+}
+
+TEST_CASE("RetCode 230 for an --ids-from line's own region names that line", "[e2e][newcomer]") {
+    EmulatorProcess emulator(emulator_args(5, {"--unknown-id", "ghost"}));
+    Cli cli(emulator);
+    auto result = cli.run({"list", "--ids-from", "-", "--region", "cn-bj2"}, "cn-sh2 ghost\n");
+    CHECK(result.exit_code == 3);
+    CHECK(lines_of(result.err) ==
+          std::vector<std::string>{
+              "tidb-backups: error: API error RetCode 230: Params [Id] not available",
+              "hint: no cluster 'ghost' in region 'cn-sh2' (from --ids-from)? check the id and "
+              "its region"});
 }
 
 TEST_CASE("a --state value that matches nothing names the values seen", "[e2e][newcomer]") {

@@ -173,7 +173,7 @@ TEST_CASE("the choices --help shows are exactly the values the settings accept",
 
     const std::vector<std::string> fields = {"BackupId",   "BackupStartTime", "BackupEndTime",
                                              "BackupSize", "State",           "BackupType",
-                                             "BackupName", "ClusterId"};
+                                             "BackupName", "ClusterId",       "Region"};
     CHECK(flag(FlagId::Fields).choices == fields);
     CHECK(flag(FlagId::SortBy).choices == fields);
     for (const auto& field : fields) {
@@ -187,12 +187,12 @@ TEST_CASE("the choices --help shows are exactly the values the settings accept",
     REQUIRE_FALSE(bogus);
     CHECK(bogus.error().hint ==
           "valid fields: BackupId, BackupStartTime, BackupEndTime, BackupSize, State, "
-          "BackupType, BackupName, ClusterId");
+          "BackupType, BackupName, ClusterId, Region");
     auto near = plan_with([](ListOptions& o) { o.sort_by = "BackupSise"; });
     REQUIRE_FALSE(near);
     CHECK(near.error().hint ==
           "did you mean BackupSize? valid fields: BackupId, BackupStartTime, BackupEndTime, "
-          "BackupSize, State, BackupType, BackupName, ClusterId");
+          "BackupSize, State, BackupType, BackupName, ClusterId, Region");
 
     CHECK(flag(FlagId::Color).choices == std::vector<std::string>{"auto", "always", "never"});
     for (const auto& when : {"auto", "always", "never"}) {
@@ -216,6 +216,7 @@ TEST_CASE("a flag's record is found by any of its names, the command's own first
     CHECK(find_flag("check", "--region")->id == FlagId::Region);
     CHECK(find_flag("list", "--help")->id == FlagId::Help);
     CHECK(find_flag("", "--output") == nullptr);
-    CHECK(find_flag("check", "--output") == nullptr);
+    CHECK(find_flag("check", "--output")->id == FlagId::CheckOutput);
+    CHECK(find_flag("check", "-w")->id == FlagId::Warning);
     CHECK(flag_names(flag(FlagId::Verbose)) == std::vector<std::string>{"-v", "--verbose"});
 }
