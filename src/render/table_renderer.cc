@@ -40,17 +40,18 @@ std::string coloured_state(std::string_view state, std::string_view shown) {
 }
 
 bool is_free_text(std::string_view field) {
-    return field != "BackupId" && field != kClusterIdField && field != "BackupStartTime" &&
-           field != "BackupEndTime" && field != "BackupSize" && field != kDurationColumn;
+    return field != "BackupId" && field != kClusterIdField && field != kRegionField &&
+           field != "BackupStartTime" && field != "BackupEndTime" && field != "BackupSize" &&
+           field != kDurationColumn;
 }
 
 }  // namespace
 
 std::string header_for(std::string_view field) {
     static constexpr std::pair<std::string_view, std::string_view> kHeaders[] = {
-        {"BackupId", "BACKUP ID"},   {"BackupStartTime", "STARTED"}, {"BackupEndTime", "ENDED"},
-        {"BackupSize", "SIZE"},      {"BackupType", "TYPE"},         {"BackupName", "NAME"},
-        {kClusterIdField, "CLUSTER"}};
+        {"BackupId", "BACKUP ID"},    {"BackupStartTime", "STARTED"}, {"BackupEndTime", "ENDED"},
+        {"BackupSize", "SIZE"},       {"BackupType", "TYPE"},         {"BackupName", "NAME"},
+        {kClusterIdField, "CLUSTER"}, {kRegionField, "REGION"}};
     for (const auto& [name, header] : kHeaders) {
         if (field == name) {
             return std::string(header);
@@ -72,6 +73,9 @@ TableRenderer::TableRenderer(const RenderOptions& options, std::ostream& out)
         fields = {
             "BackupId",  "State", "BackupType", "BackupStartTime", std::string(kDurationColumn),
             "BackupSize"};
+        if (options.region_column) {
+            fields.insert(fields.begin(), std::string(kRegionField));
+        }
         if (options.cluster_column) {
             fields.insert(fields.begin(), std::string(kClusterIdField));
         }
@@ -86,6 +90,9 @@ std::string TableRenderer::cell(const Column& column, const BackupRow& row) cons
     const BackupObject& backup = row.backup;
     if (column.field == kClusterIdField) {
         return sanitize_for_terminal(row.cluster_id);
+    }
+    if (column.field == kRegionField) {
+        return sanitize_for_terminal(row.region);
     }
     if (column.field == kDurationColumn) {
         auto start = field_integer(backup, "BackupStartTime");
@@ -178,15 +185,24 @@ std::vector<std::size_t> TableRenderer::column_widths() const {
         total += width;
     }
     // One column at a time, always the widest free-text one, so a long name gives way before a
-    // short state does; ids, times, sizes and durations are never cut.
+    // short type does. State, the column people read the table for, gives way only once every
+    // other free text is at its shortest; ids, times, sizes and durations are never cut.
     const auto limit = static_cast<std::size_t>(options_.width);
-    while (total > limit) {
+    const auto widest_to_cut = [&](bool state_too) {
         std::optional<std::size_t> widest;
         for (std::size_t c = 0; c < columns_.size(); ++c) {
-            if (columns_[c].free_text && widths[c] > kShortestCut &&
-                (!widest || widths[c] > widths[*widest])) {
+            const bool allowed =
+                columns_[c].free_text && (state_too || columns_[c].field != "State");
+            if (allowed && widths[c] > kShortestCut && (!widest || widths[c] > widths[*widest])) {
                 widest = c;
             }
+        }
+        return widest;
+    };
+    while (total > limit) {
+        std::optional<std::size_t> widest = widest_to_cut(false);
+        if (!widest) {
+            widest = widest_to_cut(true);
         }
         if (!widest) {
             break;  // nothing left to shorten: the terminal wraps the rest
