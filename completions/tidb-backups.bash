@@ -34,6 +34,7 @@ _tidb_backups_takes_value() {
     'check --on-no-backup') return 0 ;;
     'check --min-size-percent') return 0 ;;
     'wait --id') return 0 ;;
+    'wait --ids-from') return 0 ;;
     'wait --backup-id') return 0 ;;
     'wait --max-wait') return 0 ;;
     'wait --interval') return 0 ;;
@@ -95,6 +96,9 @@ _tidb_backups_value() {
         ;;
     'check --on-no-backup')
         _tidb_backups_words "$3" ok warning critical
+        ;;
+    'wait --ids-from')
+        _tidb_backups_files "$3"
         ;;
     *' --profile')
         _tidb_backups_profile_names "$3"
@@ -250,9 +254,9 @@ _tidb_backups() {
         ;;
     wait)
         if [[ $cur == -* ]]; then
-            _tidb_backups_words "$cur" --id --backup-id --max-wait --interval -h --help --region \
-                --profile --config --endpoint --project-id --timeout --retries --ca-bundle --proxy \
-                --insecure --color -v --verbose -q --quiet
+            _tidb_backups_words "$cur" --id --ids-from --backup-id --max-wait --interval -h --help \
+                --region --profile --config --endpoint --project-id --timeout --retries \
+                --ca-bundle --proxy --insecure --color -v --verbose -q --quiet
         fi
         ;;
     configure)

@@ -15,7 +15,7 @@ function __tidb_backups_takes_value
              'check --warning' 'check -c' 'check --critical' 'check --on-failed' \
              'check --max-running' 'check --on-no-backup' 'check --min-size-percent'
             return 0
-        case 'wait --id' 'wait --backup-id' 'wait --max-wait' 'wait --interval'
+        case 'wait --id' 'wait --ids-from' 'wait --backup-id' 'wait --max-wait' 'wait --interval'
             return 0
         case 'configure --public-key'
             return 0
@@ -175,8 +175,9 @@ complete -c tidb-backups -n '__tidb_backups_using_command check' -l min-size-per
 complete -c tidb-backups -n '__tidb_backups_using_command check' -s h -l help -d 'Print this help message and exit'
 
 # tidb-backups wait
-complete -c tidb-backups -n '__tidb_backups_using_command wait' -l id -x -d 'Required: the cluster whose backup to wait for'
-complete -c tidb-backups -n '__tidb_backups_using_command wait' -l backup-id -x -d 'Wait for this backup instead of the cluster\'s newest (default: the newest)'
+complete -c tidb-backups -n '__tidb_backups_using_command wait' -l id -x -d 'Cluster id (repeatable or comma-separated: --id c1,c2)'
+complete -c tidb-backups -n '__tidb_backups_using_command wait' -l ids-from -r -F -d 'Read cluster ids from FILE, one per line as ID or REGION ID (\'-\': stdin)'
+complete -c tidb-backups -n '__tidb_backups_using_command wait' -l backup-id -x -d 'Wait for this backup instead of the cluster\'s newest (one cluster only) (default: the newest)'
 complete -c tidb-backups -n '__tidb_backups_using_command wait' -l max-wait -x -d 'Give up after this long, exit 124 (not --timeout: that bounds each request) (default: 2h)'
 complete -c tidb-backups -n '__tidb_backups_using_command wait' -l interval -x -d 'Longest pause between polls; they start at 2s and double up to it, with jitter (at least 100ms) (default: 30s)'
 complete -c tidb-backups -n '__tidb_backups_using_command wait' -s h -l help -d 'Print this help message and exit'

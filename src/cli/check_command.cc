@@ -99,11 +99,7 @@ class VerdictObserver final : public ListingObserver {
         if (plan_.clusters.size() < 2) {
             return {};
         }
-        const ClusterRef& ref = plan_.clusters[cluster];
-        if (several_regions_) {
-            return sanitize_for_terminal(ref.region) + " " + sanitize_for_terminal(ref.id) + " ";
-        }
-        return sanitize_for_terminal(ref.id) + " ";
+        return cluster_label(plan_.clusters[cluster], several_regions_) + " ";
     }
 
     const CheckPlan& plan_;

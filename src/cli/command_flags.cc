@@ -24,7 +24,7 @@ std::vector<Flag> command_flag_records() {
          .value_name = "ID",
          .help = "Cluster id (repeatable or comma-separated: --id c1,c2)",
          .man = "Cluster id; repeat it, or separate ids with commas, for several clusters.",
-         .commands = kListCheck},
+         .commands = kApiCommands},
         {.id = FlagId::IdsFrom,
          .names = "--ids-from",
          .value_name = "FILE",
@@ -46,14 +46,16 @@ column or key in
 .BR list ,
 .B region
 in
-.BR check ).
+.BR check ,
+a prefix in
+.BR wait ).
 Blank lines and
 .B #
 comments are skipped.
 At most 10000 ids and 1 MiB (exit status 2 beyond).
 A named pipe is waited for; after a second without a writer, standard error says so.)man",
          .completion = Kind::Files,
-         .commands = kListCheck},
+         .commands = kApiCommands},
         {.id = FlagId::Concurrency,
          .names = "--concurrency",
          .value_name = "N",
@@ -392,17 +394,11 @@ turns the rule off).)man",
          .default_text = "50",
          .commands = {"check"}},
 
-        {.id = FlagId::WaitId,
-         .names = "--id",
-         .value_name = "ID",
-         .help = "Required: the cluster whose backup to wait for",
-         .man = "Required: the cluster whose backup to wait for (one).",
-         .commands = {"wait"}},
         {.id = FlagId::BackupId,
          .names = "--backup-id",
          .value_name = "ID",
-         .help = "Wait for this backup instead of the cluster's newest",
-         .man = R"man(Wait for this backup instead of the cluster's newest.
+         .help = "Wait for this backup instead of the cluster's newest (one cluster only)",
+         .man = R"man(Wait for this backup instead of the cluster's newest; with one cluster only.
 One the cluster does not list is exit status 2.)man",
          .default_text = "the newest",
          .commands = {"wait"}},

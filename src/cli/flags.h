@@ -64,7 +64,6 @@ enum class FlagId {
     OnNoBackup,
     MinSizePercent,
     // wait
-    WaitId,
     BackupId,
     MaxWait,
     Interval,

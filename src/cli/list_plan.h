@@ -62,6 +62,14 @@ Expected<ListPlan> resolve_list_plan(const ListOptions& options,
                                      std::optional<std::int64_t> now = std::nullopt,
                                      std::ostream& notices = std::cerr);
 
+// The clusters --id (repeatable, comma-separated) and --ids-from (a file, or "-" for stdin) name,
+// in that order; usage errors for an empty id or none at all. `stdin_reader` and `notices` as for
+// resolve_list_plan.
+Expected<std::vector<ClusterRef>> given_clusters(const std::vector<std::string>& ids,
+                                                 const std::optional<std::string>& ids_from,
+                                                 const std::function<std::string()>& stdin_reader,
+                                                 std::ostream& notices);
+
 // Gives every cluster without a region `region` (--region's, once settings are resolved).
 void fill_regions(std::vector<ClusterRef>& clusters, const std::string& region);
 
@@ -71,5 +79,9 @@ bool every_region_named(const std::vector<ClusterRef>& clusters);
 
 // Whether the clusters are in more than one region: the outputs then show each one's.
 bool several_regions(const std::vector<ClusterRef>& clusters);
+
+// How a line names a cluster: "ID", or "REGION ID" (as an --ids-from line names it) when the
+// clusters span several regions; cleaned for a terminal.
+std::string cluster_label(const ClusterRef& cluster, bool with_region);
 
 }  // namespace tidb_backups

@@ -7,6 +7,7 @@
 #include "cli/api_session.h"
 #include "cli/app.h"
 #include "cli/flags.h"
+#include "cli/list_plan.h"
 #include "cli/report.h"
 #include "cli/terminal.h"
 #include "core/listing.h"
@@ -26,9 +27,11 @@ one as soon as it is found:
   bk-5d1f0c2a9e Success
 On a terminal, stderr also shows a progress line. Without --backup-id the newest backup when
 the wait starts is followed to its end; a cluster with no backup yet is waited on until one
-appears.
+appears. With several clusters (--id c1,c2 or --ids-from) each one's newest backup is waited
+for, each line prefixed with the cluster's id (and region, when they span several).
 
-Exit codes: 0 the backup ended in Success; 1 it ended in Failed (or is no longer listed);
+Exit codes: 0 the backup (every one) ended in Success; 1 one ended in Failed (or is no longer
+listed);
 124 --max-wait passed first; 2 usage, or a --backup-id the cluster does not list;
 3 API error, 4 network, 5 bad response, 6 configuration; 7 a line could not be written;
 130 interrupted (Ctrl-C).
@@ -36,6 +39,7 @@ Exit codes: 0 the backup ended in Success; 1 it ended in Failed (or is no longer
 Examples:
   tidb-backups wait --region cn-zj --id MlaMfzgZ
   tidb-backups wait --region cn-zj --id MlaMfzgZ --backup-id bk-5d1f0c2a9e --max-wait 4h
+  tidb-backups wait --ids-from clusters --max-wait 3h
   # deploy script: go on only once the backup taken before it has succeeded
   tidb-backups wait --id MlaMfzgZ --max-wait 90m && ./deploy.sh)";
 
@@ -59,12 +63,37 @@ std::int64_t seconds_up(milliseconds duration) {
     return (std::max<std::int64_t>(duration.count(), 0) + 999) / 1000;
 }
 
-// The progress line's text for `step`, `next` before the next poll.
-std::string progress_text(const WaitPlan& plan, const WatchStep& step, milliseconds next,
-                          std::int64_t now) {
+// How each cluster is named in the lines: "ID", or "REGION ID" when they span several regions.
+std::vector<std::string> cluster_labels(const std::vector<ClusterRef>& clusters) {
+    const bool with_region = several_regions(clusters);
+    std::vector<std::string> labels;
+    labels.reserve(clusters.size());
+    for (const ClusterRef& cluster : clusters) {
+        labels.push_back(cluster_label(cluster, with_region));
+    }
+    return labels;
+}
+
+// Before a line about one of several clusters, its label and a blank; nothing for one cluster.
+std::string prefix(const std::vector<std::string>& labels, std::size_t cluster) {
+    return labels.size() < 2 ? std::string() : labels[cluster] + " ";
+}
+
+// The progress line's text: the one cluster's step, or how many clusters are still waited on;
+// `next` before the next poll.
+std::string progress_text(const WaitPlan& plan, const std::vector<WatchStep>& steps,
+                          milliseconds next, std::int64_t now) {
+    if (plan.clusters.size() > 1) {
+        const auto waiting = std::count_if(steps.begin(), steps.end(), [](const WatchStep& step) {
+            return !finished(step.state);
+        });
+        return fmt::format("waiting for the backups of {} of {} clusters, next poll in {}s",
+                           waiting, plan.clusters.size(), seconds_up(next));
+    }
+    const WatchStep& step = steps.front();
     std::string line;
     if (step.state == WatchState::NoBackup) {
-        line = fmt::format("waiting for a backup of cluster {}", clean(plan.cluster_id));
+        line = fmt::format("waiting for a backup of cluster {}", clean(plan.clusters.front().id));
     } else {
         line = fmt::format("waiting for backup {}: {}", clean(step.backup_id),
                            clean(step.backup_state));
@@ -147,18 +176,27 @@ class SteadyPollTimer final : public PollTimer {
     std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };
 
-// Collects every page of one cluster; the first error is the poll's.
+// Collects every page of each cluster; the first error (in the clusters' order) is the poll's.
 class CollectingObserver final : public ListingObserver {
   public:
-    void backups(std::size_t /*cluster*/, std::vector<BackupObject>&& page) override {
+    explicit CollectingObserver(std::size_t clusters) : backups_(clusters) {}
+
+    void backups(std::size_t cluster, std::vector<BackupObject>&& page) override {
         for (auto& backup : page) {
-            backups_.push_back(std::move(backup));
+            backups_[cluster].push_back(std::move(backup));
         }
     }
     void cluster_finished(std::size_t /*cluster*/) override {}
-    void cluster_failed(std::size_t /*cluster*/, const Error& error) override { error_ = error; }
+    void cluster_failed(std::size_t cluster, const Error& error) override {
+        if (!error_) {
+            error_ = error;
+            failed_ = cluster;
+        }
+    }
 
-    Expected<std::vector<BackupObject>> result() && {
+    std::optional<std::size_t> failed() const { return failed_; }
+
+    Expected<std::vector<std::vector<BackupObject>>> result() && {
         if (error_) {
             return *error_;
         }
@@ -166,94 +204,139 @@ class CollectingObserver final : public ListingObserver {
     }
 
   private:
-    std::vector<BackupObject> backups_;
+    std::vector<std::vector<BackupObject>> backups_;
     std::optional<Error> error_;
+    std::optional<std::size_t> failed_;
 };
 
-// Every page of the cluster, concurrently after the first, as `list` fetches them.
-BackupPoll cluster_poll(const std::string& cluster_id, ApiSession& session,
-                        Cancellation& cancellation) {
-    return [cluster_id, sources = session.page_sources(),
-            &cancellation]() -> Expected<std::vector<BackupObject>> {
-        CollectingObserver observer;
+// Every page of each cluster asked, concurrently, as `list` fetches them. With several
+// clusters, a failure names its cluster.
+FleetPoll clusters_poll(const WaitPlan& plan, ApiSession& session, Cancellation& cancellation) {
+    return [&plan, sources = session.page_sources(),
+            &cancellation](const std::vector<std::size_t>& pending)
+               -> Expected<std::vector<std::vector<BackupObject>>> {
+        std::vector<ClusterRef> asked;
+        asked.reserve(pending.size());
+        for (std::size_t cluster : pending) {
+            asked.push_back(plan.clusters[cluster]);
+        }
+        CollectingObserver observer(asked.size());
         ListingOptions options;
         options.window = PageWindow{std::nullopt, 0, kMaxPageSize};
-        Status status =
-            run_listing({ClusterRef{cluster_id, {}}}, options, sources, observer, &cancellation);
+        Status status = run_listing(asked, options, sources, observer, &cancellation);
         if (!status) {
             return status.error();
         }
-        return std::move(observer).result();
+        const std::optional<std::size_t> failed = observer.failed();
+        Expected<std::vector<std::vector<BackupObject>>> lists = std::move(observer).result();
+        if (!lists && plan.clusters.size() > 1 && failed) {
+            lists.error().message = fmt::format(
+                "cluster {}: {}", clean(plan.clusters[pending[*failed]].id), lists.error().message);
+        }
+        return lists;
     };
 }
 
 // The error for a --backup-id the cluster does not list.
 Error not_listed(const WaitPlan& plan, const WatchStep& step) {
+    const std::string cluster = clean(plan.clusters.front().id);
     std::string message =
         step.listed == 0
             ? fmt::format("backup {} not found: cluster {} lists no backup", clean(step.backup_id),
-                          clean(plan.cluster_id))
+                          cluster)
             : fmt::format(
                   "backup {} not found among the {} backups of cluster {} (the newest is {})",
-                  clean(step.backup_id), step.listed, clean(plan.cluster_id),
-                  clean(step.newest_id));
+                  clean(step.backup_id), step.listed, cluster, clean(step.newest_id));
     return usage(std::move(message),
-                 fmt::format("see them with: tidb-backups list --id {}", clean(plan.cluster_id)));
+                 fmt::format("see them with: tidb-backups list --id {}", cluster));
 }
 
-// The exit code, and its message on stderr, once the wait is over. (The kinds of the errors
-// printed here only carry their text: the exit codes are wait's own.)
-int conclude(const WaitPlan& plan, const WaitOutcome& outcome, CommandContext& context) {
-    const WatchStep& step = outcome.last;
+// What is still unfinished about one cluster at the deadline.
+std::string still_waiting(const std::vector<std::string>& labels, std::size_t cluster,
+                          const WatchStep& step) {
+    if (step.state == WatchState::NoBackup) {
+        return fmt::format("no backup of cluster {} appeared", labels[cluster]);
+    }
+    return fmt::format("{}backup {} is still {}", prefix(labels, cluster), clean(step.backup_id),
+                       clean(step.backup_state));
+}
+
+// The exit code, and its messages on stderr, once the wait is over: 124 at the deadline, else
+// the worst of the clusters' ends (2 a named backup not listed, 1 Failed or deleted, 0 Success).
+// (The kinds of the errors printed here only carry their text: the exit codes are wait's own.)
+int conclude(const WaitPlan& plan, const std::vector<std::string>& labels,
+             const FleetOutcome& outcome, CommandContext& context) {
     if (outcome.timed_out) {
-        std::string what =
-            step.state == WatchState::NoBackup
-                ? fmt::format("no backup of cluster {} appeared", clean(plan.cluster_id))
-                : fmt::format("backup {} is still {}", clean(step.backup_id),
-                              clean(step.backup_state));
+        std::vector<std::string> unfinished;
+        for (std::size_t c = 0; c < outcome.last.size(); ++c) {
+            if (!finished(outcome.last[c].state)) {
+                unfinished.push_back(still_waiting(labels, c, outcome.last[c]));
+            }
+        }
+        // A fleet names its first few, not a line of a thousand clusters.
+        constexpr std::size_t kNamed = 3;
+        std::string what = fmt::format(
+            "{}", fmt::join(unfinished.begin(),
+                            unfinished.begin() +
+                                static_cast<std::ptrdiff_t>(std::min(unfinished.size(), kNamed)),
+                            "; "));
+        if (unfinished.size() > kNamed) {
+            what += fmt::format("; and {} more", unfinished.size() - kNamed);
+        }
         print_error(context.err,
                     make_error(ErrorKind::Usage,
                                fmt::format("timed out: {} after --max-wait {}", what,
                                            clean(plan.max_wait_text)),
-                               "the backup goes on; wait longer with a larger --max-wait"));
+                               unfinished.size() > 1
+                                   ? "the backups go on; wait longer with a larger --max-wait"
+                                   : "the backup goes on; wait longer with a larger --max-wait"));
         return kWaitTimedOut;
     }
-    switch (step.state) {
-        case WatchState::Succeeded:
-            return 0;
-        case WatchState::NotFound:
-            return fail(context, not_listed(plan, step));
-        case WatchState::Vanished:
-            print_error(context.err,
-                        make_error(ErrorKind::Api,
-                                   fmt::format("backup {} is no longer listed by cluster {} "
-                                               "(deleted while waiting?)",
-                                               clean(step.backup_id), clean(plan.cluster_id))));
-            return 1;
-        default:
-            return 1;  // Failed
+    int code = 0;
+    for (std::size_t c = 0; c < outcome.last.size(); ++c) {
+        const WatchStep& step = outcome.last[c];
+        switch (step.state) {
+            case WatchState::NotFound:
+                return fail(context, not_listed(plan, step));
+            case WatchState::Vanished:
+                print_error(context.err,
+                            make_error(ErrorKind::Api,
+                                       fmt::format("backup {} is no longer listed by cluster {} "
+                                                   "(deleted while waiting?)",
+                                                   clean(step.backup_id), labels[c])));
+                code = 1;
+                break;
+            case WatchState::Succeeded:
+                break;
+            default:
+                code = 1;  // Failed
+        }
     }
+    return code;
 }
 
 }  // namespace
 
-Expected<WaitPlan> resolve_wait_plan(const WaitOptions& options) {
-    if (options.ids.empty()) {
-        return usage("missing --id", "pass the cluster: --id ID");
-    }
-    if (options.ids.size() > 1) {
-        return usage(fmt::format("wait takes one --id, got {}", options.ids.size()),
-                     "run one wait per cluster");
-    }
+Expected<WaitPlan> resolve_wait_plan(const WaitOptions& options,
+                                     const std::function<std::string()>& stdin_reader,
+                                     std::ostream& notices) {
     WaitPlan plan;
-    plan.cluster_id = options.ids.front();
-    if (plan.cluster_id.empty()) {
-        return usage("invalid value for --id: the id is empty");
+    Expected<std::vector<ClusterRef>> clusters =
+        given_clusters(options.ids, options.ids_from, stdin_reader, notices);
+    if (!clusters) {
+        return clusters.error();
     }
+    plan.clusters = std::move(*clusters);
     if (options.backup_id) {
         if (options.backup_id->empty()) {
             return usage("invalid value for --backup-id: the id is empty",
                          "omit --backup-id to wait for the newest backup");
+        }
+        if (plan.clusters.size() > 1) {
+            return usage(fmt::format("--backup-id names one backup, but {} clusters are given",
+                                     plan.clusters.size()),
+                         "give one cluster with --backup-id, or omit it to wait for each "
+                         "cluster's newest backup");
         }
         plan.backup_id = options.backup_id;
     }
@@ -276,37 +359,44 @@ Expected<WaitPlan> resolve_wait_plan(const WaitOptions& options) {
 }
 
 int run_wait(const WaitPlan& plan, WaitWorld& world, CommandContext& context) {
+    const std::vector<std::string> labels = cluster_labels(plan.clusters);
     WaitProgress progress(context.err, world.progress);
-    WatchStep current;
+    std::vector<WatchStep> current(plan.clusters.size());
     CountdownTimer countdown(world.timer, [&](milliseconds left) {
         progress.draw(progress_text(plan, current, left, context.clock()));
     });
     PollTimer& timer = progress.enabled() ? static_cast<PollTimer&>(countdown) : world.timer;
 
-    bool announced_none = false;
+    std::vector<bool> announced_none(plan.clusters.size(), false);
     bool output_failed = false;
-    auto listener = [&](const WatchStep& step, std::optional<milliseconds> /*next*/) {
-        current = step;
-        if (step.state == WatchState::NoBackup && !announced_none && !world.quiet) {
-            announced_none = true;
+    auto listener = [&](std::size_t cluster, const WatchStep& step,
+                        std::optional<milliseconds> /*next*/) {
+        current[cluster] = step;
+        if (step.state == WatchState::NoBackup && !announced_none[cluster] && !world.quiet) {
+            announced_none[cluster] = true;
             progress.clear();
             context.err << fmt::format(
                                "tidb-backups: cluster {} has no backup yet; waiting for "
                                "one (--max-wait {})\n",
-                               clean(plan.cluster_id), clean(plan.max_wait_text))
+                               labels[cluster], clean(plan.max_wait_text))
                         << std::flush;
         }
         if (step.changed) {
             progress.clear();
-            context.out << clean(step.backup_id) << ' ' << clean(step.backup_state) << '\n';
+            context.out << prefix(labels, cluster) << clean(step.backup_id) << ' '
+                        << clean(step.backup_state) << '\n';
             output_failed = !flushed(context.out);
         }
         return !output_failed;
     };
 
-    BackupWatch watch(plan.backup_id);
-    Expected<WaitOutcome> outcome =
-        wait_for_backup(watch, world.poll, plan.limits, timer, world.random, listener);
+    std::vector<BackupWatch> watches;
+    watches.reserve(plan.clusters.size());
+    for (std::size_t c = 0; c < plan.clusters.size(); ++c) {
+        watches.emplace_back(plan.backup_id);
+    }
+    Expected<FleetOutcome> outcome =
+        wait_for_backups(watches, world.poll, plan.limits, timer, world.random, listener);
     progress.clear();
     if (output_failed || !flushed(context.out)) {
         return exit_code(ErrorKind::Output);  // main says what failed
@@ -318,7 +408,7 @@ int run_wait(const WaitPlan& plan, WaitWorld& world, CommandContext& context) {
         }
         return fail(context, outcome.error());
     }
-    return conclude(plan, *outcome, context);
+    return conclude(plan, labels, *outcome, context);
 }
 
 CLI::App* add_wait_command(CLI::App& app, CommandLine& line) {
@@ -329,7 +419,8 @@ CLI::App* add_wait_command(CLI::App& app, CommandLine& line) {
     command->footer(kWaitFooter);
     command->callback([&line] { line.command = execute_wait; });
     WaitOptions& wait = line.wait;
-    add_flag(*command, FlagId::WaitId, wait.ids);
+    add_flag(*command, FlagId::Id, wait.ids);
+    add_flag(*command, FlagId::IdsFrom, wait.ids_from);
     add_flag(*command, FlagId::BackupId, wait.backup_id);
     add_flag(*command, FlagId::MaxWait, wait.max_wait);
     add_flag(*command, FlagId::Interval, wait.interval);
@@ -338,21 +429,23 @@ CLI::App* add_wait_command(CLI::App& app, CommandLine& line) {
 
 int execute_wait(const CommandLine& line, CommandContext& context) {
     // The flags come before the settings: a bad --max-wait is exit 2 whatever the config says.
-    Expected<WaitPlan> plan = resolve_wait_plan(line.wait);
+    Expected<WaitPlan> plan = resolve_wait_plan(line.wait, stdin_reader(context), context.err);
     if (!plan) {
         return fail(context, plan.error());
     }
-    Expected<Settings> settings = prepare_settings(line.global, context);
+    Expected<Settings> settings =
+        prepare_settings(line.global, context, !every_region_named(plan->clusters));
     if (!settings) {
         return fail(context, settings.error());
     }
+    fill_regions(plan->clusters, settings->region);
     context.watch_interrupts();
     Cancellation never;  // without an outer one (a test's context), nothing cuts a pause
     Cancellation& cancellation = context.cancellation != nullptr ? *context.cancellation : never;
     ApiSession session(*settings, context.err, &cancellation);
     SteadyPollTimer timer(cancellation);
     std::mt19937_64 random(std::random_device{}());
-    WaitWorld world{cluster_poll(plan->cluster_id, session, cancellation), timer, random};
+    WaitWorld world{clusters_poll(*plan, session, cancellation), timer, random};
     world.progress = !settings->quiet && settings->verbosity == 0 &&
                      stderr_can_redraw(context.err_is_terminal, context.getenv);
     world.quiet = settings->quiet;

@@ -78,33 +78,76 @@ WatchStep BackupWatch::observe(const std::vector<BackupObject>& backups) {
     return step;
 }
 
+Expected<FleetOutcome> wait_for_backups(std::vector<BackupWatch>& watches, const FleetPoll& poll,
+                                        const WaitLimits& limits, PollTimer& timer,
+                                        std::mt19937_64& random, const FleetListener& listener) {
+    FleetOutcome outcome;
+    outcome.last.resize(watches.size());
+    std::vector<std::size_t> pending(watches.size());
+    for (std::size_t i = 0; i < pending.size(); ++i) {
+        pending[i] = i;
+    }
+    for (;;) {
+        Expected<std::vector<std::vector<BackupObject>>> lists = poll(pending);
+        if (!lists) {
+            return lists.error();
+        }
+        ++outcome.polls;
+        std::vector<std::size_t> still;
+        for (std::size_t k = 0; k < pending.size(); ++k) {
+            const std::size_t cluster = pending[k];
+            outcome.last[cluster] = watches[cluster].observe((*lists)[k]);
+            if (!finished(outcome.last[cluster].state)) {
+                still.push_back(cluster);
+            }
+        }
+        const std::chrono::milliseconds left = limits.max_wait - timer.elapsed();
+        std::optional<std::chrono::milliseconds> pause;
+        if (!still.empty() && left > std::chrono::milliseconds(0)) {
+            pause = std::min(limits.schedule.pause(outcome.polls, random), left);
+        }
+        for (std::size_t cluster : pending) {
+            if (!listener(cluster, outcome.last[cluster], pause)) {
+                outcome.stopped = true;
+                return outcome;
+            }
+        }
+        if (!pause) {
+            outcome.timed_out = !still.empty();
+            return outcome;
+        }
+        if (!timer.pause(*pause)) {
+            return make_error(ErrorKind::Interrupted, "interrupted");
+        }
+        pending = std::move(still);
+    }
+}
+
 Expected<WaitOutcome> wait_for_backup(BackupWatch& watch, const BackupPoll& poll,
                                       const WaitLimits& limits, PollTimer& timer,
                                       std::mt19937_64& random, const WatchListener& listener) {
-    WaitOutcome outcome;
-    for (;;) {
-        Expected<std::vector<BackupObject>> backups = poll();
-        if (!backups) {
-            return backups.error();
-        }
-        ++outcome.polls;
-        outcome.last = watch.observe(*backups);
-        const std::chrono::milliseconds left = limits.max_wait - timer.elapsed();
-        if (finished(outcome.last.state) || left <= std::chrono::milliseconds(0)) {
-            outcome.timed_out = !finished(outcome.last.state);
-            outcome.stopped = !listener(outcome.last, std::nullopt);
-            return outcome;
-        }
-        const std::chrono::milliseconds pause =
-            std::min(limits.schedule.pause(outcome.polls, random), left);
-        if (!listener(outcome.last, pause)) {
-            outcome.stopped = true;
-            return outcome;
-        }
-        if (!timer.pause(pause)) {
-            return make_error(ErrorKind::Interrupted, "interrupted");
-        }
+    std::vector<BackupWatch> watches{std::move(watch)};
+    Expected<FleetOutcome> fleet = wait_for_backups(
+        watches,
+        [&poll](
+            const std::vector<std::size_t>&) -> Expected<std::vector<std::vector<BackupObject>>> {
+            Expected<std::vector<BackupObject>> backups = poll();
+            if (!backups) {
+                return backups.error();
+            }
+            return std::vector<std::vector<BackupObject>>{std::move(*backups)};
+        },
+        limits, timer, random,
+        [&listener](std::size_t, const WatchStep& step,
+                    std::optional<std::chrono::milliseconds> next) {
+            return listener(step, next);
+        });
+    watch = std::move(watches.front());
+    if (!fleet) {
+        return fleet.error();
     }
+    return WaitOutcome{std::move(fleet->last.front()), fleet->timed_out, fleet->stopped,
+                       fleet->polls};
 }
 
 }  // namespace tidb_backups

@@ -72,6 +72,11 @@ class PollTimer {
 // One list of the cluster's backups (every page); an error ends the wait with it.
 using BackupPoll = std::function<Expected<std::vector<BackupObject>>()>;
 
+// One list per cluster named in `pending` (indexes into the watches), in that order, asked
+// together; an error (the first cluster's that failed) ends the wait with it.
+using FleetPoll = std::function<Expected<std::vector<std::vector<BackupObject>>>(
+    const std::vector<std::size_t>& pending)>;
+
 struct WaitLimits {
     std::chrono::milliseconds max_wait{std::chrono::hours(2)};
     PollSchedule schedule;
@@ -84,14 +89,30 @@ struct WaitOutcome {
     int polls = 0;
 };
 
+// The same for several clusters: what the last poll of each found.
+struct FleetOutcome {
+    std::vector<WatchStep> last;  // one per watch, in their order
+    bool timed_out = false;       // max_wait passed with a cluster's wait not finished
+    bool stopped = false;
+    int polls = 0;  // rounds: each asks every cluster not finished yet
+};
+
 // Told each step as it is found, with the pause before the next poll (nullopt after the last);
 // returns false to stop the wait there (the output it writes to has failed).
 using WatchListener =
     std::function<bool(const WatchStep& step, std::optional<std::chrono::milliseconds> next)>;
+using FleetListener = std::function<bool(std::size_t cluster, const WatchStep& step,
+                                         std::optional<std::chrono::milliseconds> next)>;
 
-// Polls until the watch is finished or max_wait has passed: the first poll at once, then after
-// each pause of `limits.schedule`, the last pause shortened so that a final poll falls on the
-// deadline. Returns the poll's error if one fails, ErrorKind::Interrupted if a pause is cut.
+// Polls until every watch is finished or max_wait has passed: the first round at once, then
+// after each pause of `limits.schedule`, the last pause shortened so that a final round falls on
+// the deadline. A round asks only the clusters whose wait is not finished. Returns the poll's
+// error if one fails, ErrorKind::Interrupted if a pause is cut.
+Expected<FleetOutcome> wait_for_backups(std::vector<BackupWatch>& watches, const FleetPoll& poll,
+                                        const WaitLimits& limits, PollTimer& timer,
+                                        std::mt19937_64& random, const FleetListener& listener);
+
+// wait_for_backups for one cluster.
 Expected<WaitOutcome> wait_for_backup(BackupWatch& watch, const BackupPoll& poll,
                                       const WaitLimits& limits, PollTimer& timer,
                                       std::mt19937_64& random, const WatchListener& listener);

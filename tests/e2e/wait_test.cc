@@ -5,6 +5,7 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
 #include <string>
 #include <vector>
@@ -123,7 +124,7 @@ TEST_CASE("wait: bad flags are exit 2 and send nothing", "[e2e][wait]") {
     Cli cli(emulator);
     const std::vector<std::vector<std::string>> refused = {
         {"wait"},
-        {"wait", "--id", "c1", "--id", "c2"},
+        {"wait", "--id", "c1", "--id", "c2", "--backup-id", "bk-1"},
         {"wait", "--id", ""},
         {"wait", "--id", "c1", "--backup-id", ""},
         {"wait", "--id", "c1", "--max-wait", "2"},
@@ -181,4 +182,74 @@ TEST_CASE("wait: a progress line on a terminal's stderr, stdout unchanged", "[e2
     CHECK(result.err.find(", next poll in 1s" + erase, second) != std::string::npos);
     CHECK(result.err.ends_with("s" + erase));
     CHECK(result.err.find('\n') == std::string::npos);
+}
+
+TEST_CASE("wait: several clusters, each line prefixed with its cluster, exit 0 when all succeed",
+          "[e2e][wait][fleet]") {
+    EmulatorProcess emulator(emulator_args(3, {"--running-for", "2", "--then", "Success"}));
+    Cli cli(emulator);
+    ProcessResult result = cli.run({"wait", "--id", "c1,c2", "--interval", "100ms"});
+    INFO(result.describe());
+    CHECK(result.exit_code == 0);
+    const std::string c1 = newest_id("c1");
+    const std::string c2 = newest_id("c2");
+    // Each round asks both clusters; a line only where a State changed.
+    CHECK(result.out == "c1 " + c1 + " Running\nc2 " + c2 + " Running\nc1 " + c1 + " Success\nc2 " +
+                            c2 + " Success\n");
+    CHECK(result.err.empty());
+    CHECK(requests(emulator) == 6);
+}
+
+TEST_CASE("wait: a finished cluster is not asked again; one Failed among them is exit 1",
+          "[e2e][wait][fleet]") {
+    // Only c2's newest backup runs; c1's is as the catalog has it.
+    EmulatorProcess emulator(
+        emulator_args(3, {"--running-for", "3", "--then", "Failed", "--running-cluster", "c2"}));
+    const BackupObject c1 = expected_backups("c1", 3).front();
+    const std::string c1_state = c1.at("State").get<std::string>();
+    REQUIRE((c1_state == "Success" || c1_state == "Failed"));
+    Cli cli(emulator);
+    ProcessResult result = cli.run({"wait", "--id", "c1", "--id", "c2", "--interval", "100ms"});
+    INFO(result.describe());
+    CHECK(result.exit_code == 1);
+    const std::string c2 = newest_id("c2");
+    CHECK(result.out == "c1 " + backup_id(c1) + " " + c1_state + "\nc2 " + c2 + " Running\nc2 " +
+                            c2 + " Failed\n");
+    CHECK(requests(emulator) == 1 + 4);  // c1 once; c2 three times Running, then Failed
+}
+
+TEST_CASE("wait: --ids-from across regions names each cluster with its region",
+          "[e2e][wait][fleet]") {
+    EmulatorProcess emulator(emulator_args(3, {"--running-for", "1", "--then", "Success"}));
+    Cli cli(emulator);  // SIGCALCLOUD_REGION=cn-zj: the region of c2
+    ProcessResult result =
+        cli.run({"wait", "--ids-from", "-", "--interval", "100ms"}, "cn-bj2 c1\nc2\n");
+    INFO(result.describe());
+    CHECK(result.exit_code == 0);
+    const std::string c1 = newest_id("c1");
+    const std::string c2 = newest_id("c2");
+    CHECK(result.out == "cn-bj2 c1 " + c1 + " Running\ncn-zj c2 " + c2 + " Running\ncn-bj2 c1 " +
+                            c1 + " Success\ncn-zj c2 " + c2 + " Success\n");
+    const nlohmann::json stats = emulator.stats();
+    std::vector<std::pair<std::string, std::string>> asked;
+    for (const auto& request : stats["recent"]) {
+        asked.emplace_back(request["Id"].get<std::string>(), request["Region"].get<std::string>());
+    }
+    std::sort(asked.begin(), asked.end());
+    CHECK(asked == std::vector<std::pair<std::string, std::string>>{
+                       {"c1", "cn-bj2"}, {"c1", "cn-bj2"}, {"c2", "cn-zj"}, {"c2", "cn-zj"}});
+}
+
+TEST_CASE("wait: at --max-wait a fleet's message names what is still running, exit 124",
+          "[e2e][wait][fleet]") {
+    EmulatorProcess emulator(
+        emulator_args(3, {"--running-for", "1000000", "--running-cluster", "c2"}));
+    Cli cli(emulator);
+    ProcessResult result =
+        cli.run({"wait", "--id", "c1,c2", "--interval", "100ms", "--max-wait", "300ms"});
+    INFO(result.describe());
+    CHECK(result.exit_code == 124);
+    CHECK(result.err == "tidb-backups: error: timed out: c2 backup " + newest_id("c2") +
+                            " is still Running after --max-wait 300ms\n"
+                            "hint: the backup goes on; wait longer with a larger --max-wait\n");
 }

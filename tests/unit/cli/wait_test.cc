@@ -34,6 +34,12 @@ class FakeTimer final : public PollTimer {
     std::optional<std::size_t> cut_after;
 };
 
+Expected<WaitPlan> resolve_wait(const WaitOptions& options, const std::string& stdin_text = "") {
+    std::ostringstream notices;
+    return resolve_wait_plan(
+        options, [&stdin_text] { return stdin_text; }, notices);
+}
+
 WaitOptions options_for(std::vector<std::string> ids) {
     WaitOptions options;
     options.ids = std::move(ids);
@@ -57,12 +63,19 @@ struct Run {
     std::size_t polls = 0;
 
     Run& go() {
-        Expected<WaitPlan> plan = resolve_wait_plan(options);
+        Expected<WaitPlan> plan = resolve_wait(options);
         REQUIRE(plan.has_value());
         timer.cut_after = cut_after;
         std::mt19937_64 random(11);
         WaitWorld world{
-            [this]() -> Expected<List> { return answers[std::min(polls++, answers.size() - 1)]; },
+            [this](const std::vector<std::size_t>& pending) -> Expected<std::vector<List>> {
+                REQUIRE(pending == std::vector<std::size_t>{0});
+                Expected<List> answer = answers[std::min(polls++, answers.size() - 1)];
+                if (!answer) {
+                    return answer.error();
+                }
+                return std::vector<List>{*answer};
+            },
             timer, random};
         world.progress = progress;
         world.quiet = quiet;
@@ -80,7 +93,7 @@ struct Run {
 };
 
 std::string usage_error(const WaitOptions& options) {
-    Expected<WaitPlan> plan = resolve_wait_plan(options);
+    Expected<WaitPlan> plan = resolve_wait(options);
     REQUIRE_FALSE(plan.has_value());
     CHECK(plan.error().kind == ErrorKind::Usage);
     return plan.error().message;
@@ -89,9 +102,9 @@ std::string usage_error(const WaitOptions& options) {
 }  // namespace
 
 TEST_CASE("wait's flags: defaults and usage errors", "[wait]") {
-    Expected<WaitPlan> plan = resolve_wait_plan(options_for({"c1"}));
+    Expected<WaitPlan> plan = resolve_wait(options_for({"c1"}));
     REQUIRE(plan.has_value());
-    CHECK(plan->cluster_id == "c1");
+    CHECK(plan->clusters == std::vector<ClusterRef>{{"c1", ""}});
     CHECK_FALSE(plan->backup_id.has_value());
     CHECK(plan->limits.max_wait == milliseconds(7200000));
     CHECK(plan->limits.schedule.cap == milliseconds(30000));
@@ -101,15 +114,17 @@ TEST_CASE("wait's flags: defaults and usage errors", "[wait]") {
     short_ones.max_wait = "1s500ms";
     short_ones.interval = "100ms";
     short_ones.backup_id = "bk-1";
-    Expected<WaitPlan> quick = resolve_wait_plan(short_ones);
+    Expected<WaitPlan> quick = resolve_wait(short_ones);
     REQUIRE(quick.has_value());
     CHECK(quick->limits.max_wait == milliseconds(1500));
     CHECK(quick->limits.schedule.cap == milliseconds(100));
     CHECK(quick->backup_id == "bk-1");
 
-    CHECK(usage_error(options_for({})) == "missing --id");
-    CHECK(usage_error(options_for({"c1", "c2"})) == "wait takes one --id, got 2");
-    CHECK(usage_error(options_for({""})) == "invalid value for --id: the id is empty");
+    CHECK(usage_error(options_for({})) == "no cluster id given");
+    WaitOptions two = options_for({"c1,c2"});
+    two.backup_id = "bk-1";
+    CHECK(usage_error(two) == "--backup-id names one backup, but 2 clusters are given");
+    CHECK(usage_error(options_for({""})) == "invalid value for --id: '' (an empty name)");
     WaitOptions bad = options_for({"c1"});
     bad.max_wait = "2";
     CHECK(usage_error(bad) ==
@@ -260,7 +275,16 @@ TEST_CASE("wait: the progress line counts down and is erased", "[wait]") {
     CHECK(run.timer.pauses[1] <= milliseconds(1000));
 }
 
-TEST_CASE("wait is declared with its flags, and --id twice is a usage error", "[wait]") {
+TEST_CASE("wait's clusters: --id repeated or comma-separated, then --ids-from", "[wait]") {
+    WaitOptions options = options_for({"c1,c2", "c3"});
+    options.ids_from = "-";
+    Expected<WaitPlan> plan = resolve_wait(options, "cn-bj2 c4\nc5\n");
+    REQUIRE(plan.has_value());
+    CHECK(plan->clusters == std::vector<ClusterRef>{
+                                {"c1", ""}, {"c2", ""}, {"c3", ""}, {"c4", "cn-bj2"}, {"c5", ""}});
+}
+
+TEST_CASE("wait is declared with its flags", "[wait]") {
     auto parsed =
         parse_command_line(7, std::vector<const char*>{"tidb-backups", "wait", "--id", "c1",
                                                        "--max-wait", "90s", "--interval"}

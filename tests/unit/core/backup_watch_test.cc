@@ -261,3 +261,63 @@ TEST_CASE("wait_for_backup: a poll error ends it, a cut pause is an interrupt", 
         CHECK(timer.pauses.empty());
     }
 }
+
+TEST_CASE("wait_for_backups asks only the clusters not finished, until all are", "[backup_watch]") {
+    FakeTimer timer;
+    WaitLimits limits;
+    limits.schedule.first = milliseconds(1000);
+    limits.schedule.cap = milliseconds(1000);
+    std::mt19937_64 random(8);
+    std::vector<std::vector<std::size_t>> asked;
+    // c0 is done at once, c1 after a second round, c2 after a third.
+    const std::vector<std::vector<std::string>> states = {
+        {"Success"}, {"Running", "Failed"}, {"Running", "Running", "Success"}};
+    std::vector<std::size_t> rounds(3, 0);
+    FleetPoll poll = [&](const std::vector<std::size_t>& pending) -> Expected<std::vector<List>> {
+        asked.push_back(pending);
+        std::vector<List> lists;
+        for (std::size_t cluster : pending) {
+            const std::string& state = states[cluster][rounds[cluster]++];
+            lists.push_back(List{backup("bk-" + std::to_string(cluster), 10, state)});
+        }
+        return lists;
+    };
+    std::vector<std::pair<std::size_t, WatchState>> heard;
+    std::vector<BackupWatch> watches(3);
+    Expected<FleetOutcome> outcome = wait_for_backups(
+        watches, poll, limits, timer, random,
+        [&](std::size_t cluster, const WatchStep& step, std::optional<milliseconds>) {
+            heard.emplace_back(cluster, step.state);
+            return true;
+        });
+    REQUIRE(outcome.has_value());
+    CHECK_FALSE(outcome->timed_out);
+    CHECK(outcome->polls == 3);
+    CHECK(asked == std::vector<std::vector<std::size_t>>{{0, 1, 2}, {1, 2}, {2}});
+    REQUIRE(outcome->last.size() == 3);
+    CHECK(outcome->last[0].state == WatchState::Succeeded);
+    CHECK(outcome->last[1].state == WatchState::Failed);
+    CHECK(outcome->last[2].state == WatchState::Succeeded);
+    CHECK(heard == std::vector<std::pair<std::size_t, WatchState>>{{0, WatchState::Succeeded},
+                                                                   {1, WatchState::InProgress},
+                                                                   {2, WatchState::InProgress},
+                                                                   {1, WatchState::Failed},
+                                                                   {2, WatchState::InProgress},
+                                                                   {2, WatchState::Succeeded}});
+    CHECK(timer.pauses.size() == 2);
+
+    SECTION("at the deadline, the clusters not finished make it a timeout") {
+        FakeTimer late;
+        WaitLimits short_limits = limits;
+        short_limits.max_wait = milliseconds(500);  // the first pause is cut to it: two rounds
+        std::fill(rounds.begin(), rounds.end(), 0);
+        std::vector<BackupWatch> again(3);
+        Expected<FleetOutcome> timed_out = wait_for_backups(
+            again, poll, short_limits, late, random,
+            [](std::size_t, const WatchStep&, std::optional<milliseconds>) { return true; });
+        REQUIRE(timed_out.has_value());
+        CHECK(timed_out->timed_out);
+        CHECK(timed_out->last[1].state == WatchState::Failed);
+        CHECK(timed_out->last[2].state == WatchState::InProgress);
+    }
+}
