@@ -4,7 +4,7 @@
 #
 #   bench/run.sh [--build-dir DIR] [--no-build] [--runs N] [--only NAME,...] [--emulator FILE]
 #
-# NAME is one of pages, clusters, https, startup, rss, instructions (default: all). --emulator
+# NAME is one of pages, clusters, https, startup, rss, instructions, fleet (default: all). --emulator
 # serves from another emulator binary than the one built (to try a change to the emulator).
 # Timings are medians of N interleaved runs (default 7), reported as ratios to a bound computed
 # from the injected latency: the machines this runs on are shared and noisy.
@@ -15,7 +15,7 @@ BUILD_DIR="$ROOT/build/bench"
 BUILD=1
 EMU=""
 RUNS=7
-ONLY="pages,clusters,https,startup,rss,instructions"
+ONLY="pages,clusters,https,startup,rss,instructions,fleet"
 STARTUP_RUNS=51
 LATENCY=50      # ms, injected by the emulator into every API answer
 CONCURRENCY=8   # the CLI's default --concurrency
@@ -264,6 +264,72 @@ $CLUSTERS_ROWS
 $CLUSTERS_LOGS"
 }
 
+# A fleet under the API's rate limit: RATE_CLUSTERS clusters of one page each against
+# --rate-limit RATE_LIMIT (a fresh emulator per run, so each run meets a full bucket), then
+# FLEET_CLUSTERS clusters at --concurrency FLEET_CONCURRENCY with no limit.
+RATE_CLUSTERS=300 RATE_LIMIT=50 RATE_RUNS=3 TARGET_RATE_RATIO=1.2
+FLEET_CLUSTERS=1000 FLEET_CONCURRENCY=64
+bench_fleet() {
+    local ids="$WORK/ids-rate" ideal run start ms status limited requests rows="" times=()
+    local worst_limited=0 failures=0
+    seq -f 'c%g' 1 "$RATE_CLUSTERS" >"$ids"
+    ideal=$((RATE_CLUSTERS * 1000 / RATE_LIMIT))
+    log "fleet: $RATE_CLUSTERS clusters at --rate-limit $RATE_LIMIT, $RATE_RUNS runs"
+    for run in $(seq "$RATE_RUNS"); do
+        start_emulator --backups "$PAGE_SIZE" --rate-limit "$RATE_LIMIT"
+        export SIGCALCLOUD_ENDPOINT="http://127.0.0.1:$EMU_PORT"
+        start=$(date +%s%N)
+        status=0
+        "$CLI" list --ids-from "$ids" -o ndjson >/dev/null 2>"$WORK/rate-$run.err" || status=$?
+        ms=$((($(date +%s%N) - start) / 1000000))
+        limited=$(emulator_stat rate_limited)
+        requests=$(emulator_stat requests)
+        stop_emulator
+        ((status == 0)) || failures=$((failures + 1))
+        ((limited > worst_limited)) && worst_limited=$limited
+        times+=("$ms")
+        rows+="| $run | $ms | $(f2 "$(calc "$ms / $ideal")") | $status | $requests | $limited |"$'\n'
+    done
+    mapfile -t times < <(printf '%s\n' "${times[@]}" | sort -n)
+    ms=${times[$((RATE_RUNS / 2))]}
+    summary_row "$RATE_CLUSTERS clusters at --rate-limit $RATE_LIMIT (median of $RATE_RUNS)" \
+        "$ms ms" "$ideal ms" "$(f2 "$(calc "$ms / $ideal")")" "≤ $TARGET_RATE_RATIO" \
+        "$(calc "$ms / $ideal")" "$TARGET_RATE_RATIO"
+    summary_row "the same: runs not exit 0 / most 153 answers in a run" \
+        "$failures / $worst_limited" "$RATE_CLUSTERS requests" "—" "0 / to watch"
+
+    local fleet="$WORK/ids-fleet" bound fleet_ms ratio
+    seq -f 'c%g' 1 "$FLEET_CLUSTERS" >"$fleet"
+    bound=$(($(ceil_div "$FLEET_CLUSTERS" "$FLEET_CONCURRENCY") * LATENCY))
+    log "fleet: $FLEET_CLUSTERS clusters at --concurrency $FLEET_CONCURRENCY, $RUNS runs"
+    start_emulator --latency "$LATENCY" --backups "$PAGE_SIZE"
+    export SIGCALCLOUD_ENDPOINT="http://127.0.0.1:$EMU_PORT"
+    time_medians "$RUNS" 1 -- "$CLI" list --ids-from "$fleet" -o ndjson \
+        --concurrency "$FLEET_CONCURRENCY"
+    stop_emulator
+    fleet_ms=${MEDIANS[0]}
+    ratio=$(calc "$fleet_ms / $bound")
+    summary_row "$FLEET_CLUSTERS clusters, C=$FLEET_CONCURRENCY, no limit" "$(f0 "$fleet_ms") ms" \
+        "$bound ms" "$(f2 "$ratio")" "≤ $TARGET_RATIO" "$ratio" "$TARGET_RATIO"
+
+    SECTIONS+="
+### A fleet under the API's rate limit
+
+$RATE_CLUSTERS clusters of one page each (ids \`c1\`…\`c$RATE_CLUSTERS\`), emulator \`--backups $PAGE_SIZE --rate-limit $RATE_LIMIT\`
+(a token bucket of $RATE_LIMIT requests refilled at $RATE_LIMIT a second; past it, RetCode 153), started afresh for each
+run; command \`tidb-backups list --ids-from FILE -o ndjson >/dev/null\` at the default concurrency. Ideal: $RATE_CLUSTERS ÷ $RATE_LIMIT = $ideal ms
+(a client that knew the limit and never met it; the bucket's first second makes slightly less possible).
+\`rate_limited\` is the emulator's count of 153 answers.
+
+| run | ms | ratio to ideal | exit | requests | rate_limited |
+|---:|---:|---:|---:|---:|---:|
+$rows
+Then $FLEET_CLUSTERS clusters, emulator \`--latency $LATENCY --backups $PAGE_SIZE\` and no limit, command
+\`tidb-backups list --ids-from FILE -o ndjson --concurrency $FLEET_CONCURRENCY >/dev/null\`: median $(f0 "$fleet_ms") ms
+against ⌈$FLEET_CLUSTERS/$FLEET_CONCURRENCY⌉ × $LATENCY ms = $bound ms, ratio $(f2 "$ratio").
+"
+}
+
 # Connections the emulator accepts over HTTPS for 100 pages, for several worker counts.
 bench_https() {
     local cert="$WORK/cert.pem" key="$WORK/key.pem" backups=$((100 * PAGE_SIZE)) c ms
@@ -447,6 +513,7 @@ if wanted https; then bench_https; fi
 if wanted startup; then bench_startup; fi
 if wanted rss; then bench_rss; fi
 if wanted instructions; then bench_instructions; fi
+if wanted fleet; then bench_fleet; fi
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
 cat <<EOF

@@ -25,6 +25,19 @@ _tidb_backups_takes_value() {
     'check --max-age') return 0 ;;
     'check --state') return 0 ;;
     'check --concurrency') return 0 ;;
+    'check -o' | 'check --output') return 0 ;;
+    'check --textfile') return 0 ;;
+    'check -w' | 'check --warning') return 0 ;;
+    'check -c' | 'check --critical') return 0 ;;
+    'check --on-failed') return 0 ;;
+    'check --max-running') return 0 ;;
+    'check --on-no-backup') return 0 ;;
+    'check --min-size-percent') return 0 ;;
+    'wait --id') return 0 ;;
+    'wait --ids-from') return 0 ;;
+    'wait --backup-id') return 0 ;;
+    'wait --max-wait') return 0 ;;
+    'wait --interval') return 0 ;;
     'configure --public-key') return 0 ;;
     *' --region') return 0 ;;
     *' --profile') return 0 ;;
@@ -51,7 +64,7 @@ _tidb_backups_value() {
         ;;
     'list --fields')
         _tidb_backups_word_list "$3" BackupId BackupStartTime BackupEndTime BackupSize State \
-            BackupType ClusterId
+            BackupType BackupName ClusterId Region
         ;;
     'list --state')
         _tidb_backups_word_list "$3" Success Failed Running
@@ -61,7 +74,7 @@ _tidb_backups_value() {
         ;;
     'list --sort-by')
         _tidb_backups_words "$3" BackupId BackupStartTime BackupEndTime BackupSize State \
-            BackupType ClusterId
+            BackupType BackupName ClusterId Region
         ;;
     'list --time-format')
         _tidb_backups_words "$3" raw iso
@@ -71,6 +84,21 @@ _tidb_backups_value() {
         ;;
     'check --state')
         _tidb_backups_words "$3" Success Failed Running
+        ;;
+    'check -o' | 'check --output')
+        _tidb_backups_words "$3" human json prometheus nagios
+        ;;
+    'check --textfile')
+        _tidb_backups_files "$3"
+        ;;
+    'check --on-failed')
+        _tidb_backups_words "$3" ok warning critical
+        ;;
+    'check --on-no-backup')
+        _tidb_backups_words "$3" ok warning critical
+        ;;
+    'wait --ids-from')
+        _tidb_backups_files "$3"
         ;;
     *' --profile')
         _tidb_backups_profile_names "$3"
@@ -204,7 +232,7 @@ _tidb_backups() {
                 --timeout --retries --ca-bundle --proxy --insecure --color -v --verbose -q --quiet \
                 -h --help --version
         else
-            _tidb_backups_words "$cur" list check configure completion
+            _tidb_backups_words "$cur" list check wait configure completion
         fi
         ;;
     list)
@@ -218,16 +246,26 @@ _tidb_backups() {
         ;;
     check)
         if [[ $cur == -* ]]; then
-            _tidb_backups_words "$cur" --id --ids-from --max-age --state --concurrency -h --help \
+            _tidb_backups_words "$cur" --id --ids-from --max-age --state --concurrency -o --output \
+                --textfile -w --warning -c --critical --on-failed --max-running --on-no-backup \
+                --min-size-percent -h --help --region --profile --config --endpoint --project-id \
+                --timeout --retries --ca-bundle --proxy --insecure --color -v --verbose -q --quiet
+        fi
+        ;;
+    wait)
+        if [[ $cur == -* ]]; then
+            _tidb_backups_words "$cur" --id --ids-from --backup-id --max-wait --interval -h --help \
                 --region --profile --config --endpoint --project-id --timeout --retries \
                 --ca-bundle --proxy --insecure --color -v --verbose -q --quiet
         fi
         ;;
     configure)
         if [[ $cur == -* ]]; then
-            _tidb_backups_words "$cur" --public-key --private-key-stdin --no-input -h --help \
-                --region --profile --config --endpoint --project-id --timeout --retries \
+            _tidb_backups_words "$cur" --public-key --private-key-stdin --no-input --no-verify -h \
+                --help --region --profile --config --endpoint --project-id --timeout --retries \
                 --ca-bundle --proxy --insecure --color -v --verbose -q --quiet
+        elif ((arguments == 0)); then
+            _tidb_backups_words "$cur" list
         fi
         ;;
     completion)

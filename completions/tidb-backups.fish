@@ -11,7 +11,11 @@ function __tidb_backups_takes_value
              'list --type' 'list --since' 'list --until' 'list --sort-by' 'list --time-format'
             return 0
         case 'check --id' 'check --ids-from' 'check --max-age' 'check --state' \
-             'check --concurrency'
+             'check --concurrency' 'check -o' 'check --output' 'check --textfile' 'check -w' \
+             'check --warning' 'check -c' 'check --critical' 'check --on-failed' \
+             'check --max-running' 'check --on-no-backup' 'check --min-size-percent'
+            return 0
+        case 'wait --id' 'wait --ids-from' 'wait --backup-id' 'wait --max-wait' 'wait --interval'
             return 0
         case 'configure --public-key'
             return 0
@@ -111,7 +115,8 @@ complete -c tidb-backups -f
 
 # Before the command.
 complete -c tidb-backups -n '__tidb_backups_needs_command' -a list -d 'List the backups of one or more clusters'
-complete -c tidb-backups -n '__tidb_backups_needs_command' -a check -d 'Exit 0 if the newest backup is recent enough, 1 if not (for cron and monitoring)'
+complete -c tidb-backups -n '__tidb_backups_needs_command' -a check -d 'Exit 0 if the newest backup is recent enough, 1 if not (for cron and monitoring); json, Prometheus and Nagios outputs'
+complete -c tidb-backups -n '__tidb_backups_needs_command' -a wait -d 'Block until the newest (or the named) backup leaves Running; exit 0 on Success, 1 on Failed (for deploy scripts)'
 complete -c tidb-backups -n '__tidb_backups_needs_command' -a configure -d 'Create or update a profile of the config file (mode 0600): asks at a terminal, or takes --region, --public-key, --endpoint, --project-id and --private-key-stdin'
 complete -c tidb-backups -n '__tidb_backups_needs_command' -a completion -d 'Print a completion script for bash, zsh or fish (commands, flags, values)'
 complete -c tidb-backups -n '__tidb_backups_needs_command' -s h -l help -d 'Print this help message and exit'
@@ -133,20 +138,20 @@ complete -c tidb-backups -s v -l verbose -d 'Log requests to stderr (-vv: and bo
 complete -c tidb-backups -s q -l quiet -d 'Print only data and errors'
 
 # tidb-backups list
-complete -c tidb-backups -n '__tidb_backups_using_command list' -l id -x -d 'Cluster id (repeatable)'
-complete -c tidb-backups -n '__tidb_backups_using_command list' -l ids-from -r -F -d 'Read cluster ids from FILE, one per line (\'-\': stdin)'
-complete -c tidb-backups -n '__tidb_backups_using_command list' -l limit -x -d 'Most backups to return (default: all)'
+complete -c tidb-backups -n '__tidb_backups_using_command list' -l id -x -d 'Cluster id (repeatable or comma-separated: --id c1,c2)'
+complete -c tidb-backups -n '__tidb_backups_using_command list' -l ids-from -r -F -d 'Read cluster ids from FILE, one per line as ID or REGION ID (\'-\': stdin)'
+complete -c tidb-backups -n '__tidb_backups_using_command list' -l limit -x -d 'Most backups to return from each cluster, counted before the filters (default: all)'
 complete -c tidb-backups -n '__tidb_backups_using_command list' -l offset -x -d 'Backups to skip first (default: 0)'
 complete -c tidb-backups -n '__tidb_backups_using_command list' -l page-size -x -d 'Backups per request, 1-30 (default: 30)'
 complete -c tidb-backups -n '__tidb_backups_using_command list' -l concurrency -x -d 'Requests in flight at once, each on its own kept-alive connection; 1: one after another (default: 8)'
 complete -c tidb-backups -n '__tidb_backups_using_command list' -s o -l output -x -a 'table json ndjson csv tsv' -d 'Output format: table, json, ndjson, csv, tsv (default: table)'
-complete -c tidb-backups -n '__tidb_backups_using_command list' -l fields -x -a '(__tidb_backups_word_list BackupId BackupStartTime BackupEndTime BackupSize State BackupType ClusterId)' -d 'Comma-separated fields to show, in order, any case: BackupId, BackupStartTime, BackupEndTime, BackupSize, State, BackupType, ClusterId'
+complete -c tidb-backups -n '__tidb_backups_using_command list' -l fields -x -a '(__tidb_backups_word_list BackupId BackupStartTime BackupEndTime BackupSize State BackupType BackupName ClusterId Region)' -d 'Comma-separated fields to show, in order, any case: BackupId, BackupStartTime, BackupEndTime, BackupSize, State, BackupType, BackupName, ClusterId, Region; or the table\'s headers (started, size...)'
 complete -c tidb-backups -n '__tidb_backups_using_command list' -l no-headers -d 'Omit the header row (table, csv, tsv)'
 complete -c tidb-backups -n '__tidb_backups_using_command list' -l state -x -a '(__tidb_backups_word_list Success Failed Running)' -d 'Only backups in this State, any case (repeatable or comma-separated: --state Failed,Running)'
 complete -c tidb-backups -n '__tidb_backups_using_command list' -l type -x -a '(__tidb_backups_word_list Automatic Manual)' -d 'Only backups of this BackupType, any case (repeatable or comma-separated)'
 complete -c tidb-backups -n '__tidb_backups_using_command list' -l since -x -d 'Only backups started at or after TIME: 2026-11-27, 2026-11-27T03:00 (local time), 2026-11-27T03:00:00Z, or an age such as 7d, 26h, 90m'
 complete -c tidb-backups -n '__tidb_backups_using_command list' -l until -x -d 'Only backups started before TIME (same forms as --since)'
-complete -c tidb-backups -n '__tidb_backups_using_command list' -l sort-by -x -a 'BackupId BackupStartTime BackupEndTime BackupSize State BackupType ClusterId' -d 'Sort by FIELD, any case: BackupId, BackupStartTime, BackupEndTime, BackupSize, State, BackupType, ClusterId; times and size numerically; needs every backup before the first is written (default: API order)'
+complete -c tidb-backups -n '__tidb_backups_using_command list' -l sort-by -x -a 'BackupId BackupStartTime BackupEndTime BackupSize State BackupType BackupName ClusterId Region' -d 'Sort by FIELD, any case: BackupId, BackupStartTime, BackupEndTime, BackupSize, State, BackupType, BackupName, ClusterId, Region, or a table header (started, size...); times and size numerically; needs every backup before the first is written (default: API order)'
 complete -c tidb-backups -n '__tidb_backups_using_command list' -l reverse -d 'Descending sort; without --sort-by, the API order reversed'
 complete -c tidb-backups -n '__tidb_backups_using_command list' -l time-format -x -a 'raw iso' -d 'Times in csv, tsv, json and ndjson: raw, iso (raw: epoch seconds, as the API sends them; iso: 2026-11-27T03:00:00Z, UTC; 0 stays 0) (default: raw)'
 complete -c tidb-backups -n '__tidb_backups_using_command list' -l utc -d 'Show table times in UTC instead of the local time zone'
@@ -154,18 +159,36 @@ complete -c tidb-backups -n '__tidb_backups_using_command list' -l dry-run -d 'P
 complete -c tidb-backups -n '__tidb_backups_using_command list' -s h -l help -d 'Print this help message and exit'
 
 # tidb-backups check
-complete -c tidb-backups -n '__tidb_backups_using_command check' -l id -x -d 'Cluster id (repeatable)'
-complete -c tidb-backups -n '__tidb_backups_using_command check' -l ids-from -r -F -d 'Read cluster ids from FILE, one per line (\'-\': stdin)'
-complete -c tidb-backups -n '__tidb_backups_using_command check' -l max-age -x -d 'Required: the newest backup must have started within this long, e.g. 90m, 26h, 7d'
+complete -c tidb-backups -n '__tidb_backups_using_command check' -l id -x -d 'Cluster id (repeatable or comma-separated: --id c1,c2)'
+complete -c tidb-backups -n '__tidb_backups_using_command check' -l ids-from -r -F -d 'Read cluster ids from FILE, one per line as ID or REGION ID (\'-\': stdin)'
+complete -c tidb-backups -n '__tidb_backups_using_command check' -l max-age -x -d 'The newest backup must have started within this long, e.g. 90m, 26h, 7d (the same as --critical)'
 complete -c tidb-backups -n '__tidb_backups_using_command check' -l state -x -a 'Success Failed Running' -d 'State the newest backup must be in, any case (default: Success)'
 complete -c tidb-backups -n '__tidb_backups_using_command check' -l concurrency -x -d 'Requests in flight at once, each on its own kept-alive connection; 1: one after another (default: 8)'
+complete -c tidb-backups -n '__tidb_backups_using_command check' -s o -l output -x -a 'human json prometheus nagios' -d 'Output format: human, json, prometheus, nagios (default: human)'
+complete -c tidb-backups -n '__tidb_backups_using_command check' -l textfile -r -F -d 'Write the prometheus output to PATH atomically (mode 0644) instead of stdout; implies -o prometheus'
+complete -c tidb-backups -n '__tidb_backups_using_command check' -s w -l warning -x -d 'WARNING when the newest backup started longer ago than this (json, prometheus, nagios) (default: off)'
+complete -c tidb-backups -n '__tidb_backups_using_command check' -s c -l critical -x -d 'CRITICAL when the newest backup started longer ago than this (the same as --max-age) (default: off)'
+complete -c tidb-backups -n '__tidb_backups_using_command check' -l on-failed -x -a 'ok warning critical' -d 'Status when the newest backup of any state is Failed: ok, warning, critical (default: warning)'
+complete -c tidb-backups -n '__tidb_backups_using_command check' -l max-running -x -d 'WARNING when a backup has been Running longer than this; \'off\' to not check (default: 6h)'
+complete -c tidb-backups -n '__tidb_backups_using_command check' -l on-no-backup -x -a 'ok warning critical' -d 'Status when a cluster has no backup in the state: ok, warning, critical (default: critical)'
+complete -c tidb-backups -n '__tidb_backups_using_command check' -l min-size-percent -x -d 'WARNING when the newest backup in the state is smaller than N% of the one before, 1-100; \'off\' to not check (default: 50)'
 complete -c tidb-backups -n '__tidb_backups_using_command check' -s h -l help -d 'Print this help message and exit'
+
+# tidb-backups wait
+complete -c tidb-backups -n '__tidb_backups_using_command wait' -l id -x -d 'Cluster id (repeatable or comma-separated: --id c1,c2)'
+complete -c tidb-backups -n '__tidb_backups_using_command wait' -l ids-from -r -F -d 'Read cluster ids from FILE, one per line as ID or REGION ID (\'-\': stdin)'
+complete -c tidb-backups -n '__tidb_backups_using_command wait' -l backup-id -x -d 'Wait for this backup instead of the cluster\'s newest (one cluster only) (default: the newest)'
+complete -c tidb-backups -n '__tidb_backups_using_command wait' -l max-wait -x -d 'Give up after this long, exit 124 (not --timeout: that bounds each request) (default: 2h)'
+complete -c tidb-backups -n '__tidb_backups_using_command wait' -l interval -x -d 'Longest pause between polls; they start at 2s and double up to it, with jitter (at least 100ms) (default: 30s)'
+complete -c tidb-backups -n '__tidb_backups_using_command wait' -s h -l help -d 'Print this help message and exit'
 
 # tidb-backups configure
 complete -c tidb-backups -n '__tidb_backups_using_command configure' -l public-key -x -d 'Public key of the API key pair'
 complete -c tidb-backups -n '__tidb_backups_using_command configure' -l private-key-stdin -d 'Read the private key from the first line of stdin (there is no flag for it: it would show in ps)'
 complete -c tidb-backups -n '__tidb_backups_using_command configure' -l no-input -d 'Never ask, even at a terminal; fail naming what a new profile lacks'
+complete -c tidb-backups -n '__tidb_backups_using_command configure' -l no-verify -d 'At a terminal, do not test the saved keys with one signed request'
 complete -c tidb-backups -n '__tidb_backups_using_command configure' -s h -l help -d 'Print this help message and exit'
+complete -c tidb-backups -n '__tidb_backups_argument configure 0' -x -a 'list' -d 'list: show each setting, its value (keys masked) and where it comes from'
 
 # tidb-backups completion
 complete -c tidb-backups -n '__tidb_backups_using_command completion' -s h -l help -d 'Print this help message and exit'

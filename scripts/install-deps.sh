@@ -6,8 +6,9 @@ packages=(
     # build
     cmake ninja-build g++ pkg-config git tzdata
     libcli11-dev libcpp-httplib-dev libssl-dev nlohmann-json3-dev libfmt-dev catch2
-    # tests: real shells for the completion scripts, man page rendering, the .deb, a proxy
-    zsh fish bash-completion groff-base man-db dpkg-dev file tinyproxy
+    # tests: real shells for the completion scripts, man page rendering, the .deb, a proxy,
+    # a terminal multiplexer for the first-run session
+    zsh fish bash-completion groff-base man-db dpkg-dev file tinyproxy tmux
     # tests: the real consumers of `check -o prometheus` (promtool, the textfile collector)
     prometheus prometheus-node-exporter
     # fuzzing (clang with libFuzzer)

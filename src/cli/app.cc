@@ -6,6 +6,7 @@
 
 #include "cli/flags.h"
 #include "cli/report.h"
+#include "cli/usage_errors.h"
 #include "cli/version_text.h"
 #include "core/endpoint.h"
 
@@ -22,10 +23,12 @@ constexpr const char* kMainFooter = R"(Examples:
   tidb-backups list --region cn-zj --id MlaMfzgZ
   tidb-backups list --region cn-zj --id MlaMfzgZ -o json | jq '.[0]'
   SIGCALCLOUD_PROFILE=prod tidb-backups list --id MlaMfzgZ --limit 5
+  tidb-backups wait --region cn-zj --id MlaMfzgZ --max-wait 90m && ./deploy.sh
 
 Credentials come from SIGCALCLOUD_PUBLIC_KEY / SIGCALCLOUD_PRIVATE_KEY or a profile in
 $XDG_CONFIG_HOME/tidb-backups/config.toml. Exit codes: 0 ok, 2 usage, 3 API error,
-4 network, 5 bad response, 6 configuration, 7 output could not be written.)";
+4 network, 5 bad response, 6 configuration, 7 output could not be written; check and wait
+have their own (see their --help).)";
 
 void add_global_options(CLI::App& app, GlobalOptions& global) {
     add_flag(app, FlagId::Region, global.region);
@@ -80,6 +83,36 @@ std::string without_credentials(std::string_view text) {
     return out;
 }
 
+// The page of a bare `tidb-backups` at a terminal: the commands and where to start.
+std::string short_help(const CLI::App& app) {
+    std::string text = fmt::format("{}: {}\n\nCommands:\n", kProgram, kMainDescription);
+    for (const CLI::App* sub : app.get_subcommands([](const CLI::App* sub) {
+             return !sub->get_group().empty() && !sub->get_disabled();
+         })) {
+        text += fmt::format("  {:<12}{}\n", sub->get_name(), one_line(sub->get_description()));
+    }
+    text += fmt::format("  {:<12}{}\n", "help", "Print the help of the program, or of a command");
+    text += R"(
+Start with:
+  tidb-backups configure                 save your keys and region
+  tidb-backups list --id CLUSTER_ID      list a cluster's backups
+
+Run 'tidb-backups help COMMAND' for a command's flags, 'tidb-backups --help' for everything.
+)";
+    return text;
+}
+
+// A usage error as main prints it: one error line and a hint, exit 2. CLI11 repeats the
+// words it did not expect, so a URL among them is shown without its user and password.
+EarlyExit usage_exit(const Error& error) {
+    std::string text =
+        fmt::format("{}: error: {}\n", kProgram, one_line(without_credentials(error.message)));
+    if (!error.hint.empty()) {
+        text += fmt::format("hint: {}\n", one_line(without_credentials(error.hint)));
+    }
+    return EarlyExit{2, {}, text};
+}
+
 }  // namespace
 
 std::unique_ptr<CLI::App> build_app(CommandLine& target) {
@@ -95,6 +128,7 @@ std::unique_ptr<CLI::App> build_app(CommandLine& target) {
     add_global_options(*app, target.global);
     add_list_command(*app, target);
     add_check_command(*app, target);
+    add_wait_command(*app, target);
     add_configure_command(*app, target);
     add_completion_command(*app, target);
     for (CLI::App* command : app->get_subcommands([](const CLI::App*) { return true; })) {
@@ -107,9 +141,28 @@ std::unique_ptr<CLI::App> build_app(CommandLine& target) {
     return app;
 }
 
-std::variant<CommandLine, EarlyExit> parse_command_line(int argc, const char* const* argv) {
+std::variant<CommandLine, EarlyExit> parse_command_line(int argc, const char* const* argv,
+                                                        bool stdout_is_terminal) {
     CommandLine line;
     std::unique_ptr<CLI::App> app = build_app(line);
+    const std::vector<std::string> args(argv + std::min(argc, 1), argv + argc);
+    if (args.empty() && stdout_is_terminal) {
+        return EarlyExit{0, short_help(*app), {}};
+    }
+    if (!args.empty() && args.front() == "help") {
+        if (args.size() == 1) {
+            return EarlyExit{0, app->help(), {}};
+        }
+        for (const CLI::App* sub : app->get_subcommands([](const CLI::App*) { return true; })) {
+            if (args.size() == 2 && sub->get_name() == args[1] && !sub->get_group().empty()) {
+                return EarlyExit{0, sub->help(kProgram), {}};
+            }
+        }
+        Error error = args.size() == 2 && args[1].rfind('-', 0) != 0
+                          ? diagnose_arguments(*app, {args[1]}).value_or(usage(""))
+                          : usage("help takes one command", "run 'tidb-backups help COMMAND'");
+        return usage_exit(error);
+    }
     try {
         app->parse(argc, argv);
     } catch (const CLI::CallForHelp&) {
@@ -119,15 +172,16 @@ std::variant<CommandLine, EarlyExit> parse_command_line(int argc, const char* co
     } catch (const CLI::CallForVersion&) {
         return EarlyExit{0, version_text(kProgram) + "\n", {}};
     } catch (const CLI::ParseError& error) {
-        // CLI11's own exit codes (100+) are not ours: every usage error is exit 2.
+        // CLI11's own exit codes (100+) are not ours: every usage error is exit 2. Its messages
+        // are not ours either: the arguments are walked again to name the wrong word.
+        if (auto found = diagnose_arguments(*app, args)) {
+            return usage_exit(*found);
+        }
         std::string hint = "run 'tidb-backups --help' for usage";
         for (const CLI::App* sub : app->get_subcommands()) {
             hint = fmt::format("run 'tidb-backups {} --help' for usage", sub->get_name());
         }
-        return EarlyExit{2,
-                         {},
-                         fmt::format("{}: error: {}\nhint: {}\n", kProgram,
-                                     one_line(without_credentials(error.what())), hint)};
+        return usage_exit(usage(reword_cli11_message(error.what()), hint));
     }
     return line;
 }

@@ -14,6 +14,7 @@
 #include "cli/configure_command.h"
 #include "cli/list_command.h"
 #include "cli/settings.h"
+#include "cli/wait_command.h"
 
 namespace tidb_backups {
 
@@ -22,6 +23,7 @@ struct CommandLine {
     GlobalOptions global;
     ListOptions list;
     CheckOptions check;
+    WaitOptions wait;
     ConfigureOptions configure;
     CompletionOptions completion;
 };
@@ -36,6 +38,9 @@ struct EarlyExit {
 // The CLI11 application writing into `target`; exposed so tests can inspect every flag.
 std::unique_ptr<CLI::App> build_app(CommandLine& target);
 
-std::variant<CommandLine, EarlyExit> parse_command_line(int argc, const char* const* argv);
+// `stdout_is_terminal`: no arguments at all then print a short help and exit 0 (in a pipe, a
+// usage error).
+std::variant<CommandLine, EarlyExit> parse_command_line(int argc, const char* const* argv,
+                                                        bool stdout_is_terminal = false);
 
 }  // namespace tidb_backups

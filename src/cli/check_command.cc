@@ -11,7 +11,9 @@
 
 #include "cli/api_session.h"
 #include "cli/app.h"
+#include "cli/filter_census.h"
 #include "cli/flags.h"
+#include "cli/health_check.h"
 #include "cli/list_command.h"
 #include "cli/report.h"
 #include "core/api_client.h"
@@ -25,47 +27,6 @@ namespace tidb_backups {
 
 namespace {
 
-bool all_digits(std::string_view text) {
-    return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
-        return std::isdigit(static_cast<unsigned char>(c)) != 0;
-    });
-}
-
-Expected<FreshnessRule> resolve_rule(const CheckOptions& options) {
-    FreshnessRule rule;
-    if (!options.max_age) {
-        return usage("missing --max-age",
-                     "pass --max-age DURATION, e.g. --max-age 26h (units: s, m, h, d, w)");
-    }
-    std::optional<std::int64_t> max_age = parse_duration(*options.max_age);
-    if (!max_age) {
-        return usage(
-            fmt::format("invalid value for --max-age: '{}' (expected a duration such as 90m, "
-                        "26h or 7d)",
-                        *options.max_age),
-            all_digits(*options.max_age)
-                ? fmt::format("a unit is required: {0}m, {0}h or {0}d", *options.max_age)
-                : std::string());
-    }
-    rule.max_age = *max_age;
-    rule.max_age_text = *options.max_age;
-    auto first = options.state.find_first_not_of(" \t");
-    if (first == std::string::npos) {
-        return usage("invalid value for --state: the state is empty",
-                     "pass the State a backup must have, e.g. --state Success");
-    }
-    auto last = options.state.find_last_not_of(" \t");
-    rule.state = options.state.substr(first, last - first + 1);
-    return rule;
-}
-
-// "cluster ID: " before a warning when several clusters are checked.
-std::string warning_prefix(const CheckPlan& plan, std::size_t cluster) {
-    return plan.cluster_ids.size() > 1
-               ? fmt::format("cluster {}: ", sanitize_for_terminal(plan.cluster_ids[cluster]))
-               : std::string();
-}
-
 // Folds each cluster's pages into its newest backup, and prints the cluster's verdict (or its
 // error) as soon as the cluster is complete, in the order the ids were given.
 // A verdict that cannot be written stops the listing: the rest could not be written either.
@@ -73,21 +34,37 @@ class VerdictObserver final : public ListingObserver {
   public:
     VerdictObserver(const CheckPlan& plan, const Clock& clock, std::mutex& err_mutex,
                     std::ostream& out, std::ostream& err, Cancellation& stop)
-        : plan_(plan), clock_(clock), err_mutex_(err_mutex), out_(out), err_(err), stop_(stop) {}
+        : plan_(plan),
+          clock_(clock),
+          err_mutex_(err_mutex),
+          out_(out),
+          err_(err),
+          stop_(stop),
+          several_regions_(several_regions(plan.clusters)) {}
 
     void backups(std::size_t /*cluster*/, std::vector<BackupObject>&& page) override {
         const std::int64_t now = clock_();
         for (const auto& backup : page) {
             consider_backup(newest_, backup, plan_.rule.state, now);
         }
+        census_.count(page);
     }
 
     void cluster_finished(std::size_t cluster) override {
+        // "--state Sucess" among Success backups is a typo, not a stale cluster: exit 2.
+        std::vector<Error> unmatched =
+            unmatched_filter_values({plan_.rule.state}, "--state", "State", census_.states(),
+                                    flag(FlagId::CheckState).choices);
+        census_ = FilterCensus();
+        if (!unmatched.empty()) {
+            cluster_failed(cluster, unmatched.front());
+            return;
+        }
         // Judged at the moment the cluster is complete, so a slow listing cannot look younger.
         Verdict verdict = judge_freshness(newest_, plan_.rule, clock_());
         if (!verdict.warning.empty()) {
             std::lock_guard lock(err_mutex_);
-            print_warning(err_, warning_prefix(plan_, cluster) + verdict.warning);
+            print_warning(err_, cluster_message_prefix(plan_, cluster) + verdict.warning);
         }
         out_ << prefix(cluster) << verdict.line << '\n';
         if (!flushed(out_) && !output_failed_) {
@@ -103,12 +80,7 @@ class VerdictObserver final : public ListingObserver {
     void cluster_failed(std::size_t cluster, const Error& error) override {
         {
             std::lock_guard lock(err_mutex_);
-            print_error(
-                err_,
-                plan_.cluster_ids.size() > 1
-                    ? fmt::format("cluster {}: ", sanitize_for_terminal(plan_.cluster_ids[cluster]))
-                    : std::string(),
-                error);
+            print_error(err_, cluster_message_prefix(plan_, cluster), error);
         }
         if (!first_failure_) {
             first_failure_ = error;
@@ -121,11 +93,13 @@ class VerdictObserver final : public ListingObserver {
     bool output_failed() const { return output_failed_; }
 
   private:
+    // "ID " before a verdict when several clusters are checked; "REGION ID " when they span
+    // several regions, as an --ids-from line names them.
     std::string prefix(std::size_t cluster) const {
-        if (plan_.cluster_ids.size() < 2) {
+        if (plan_.clusters.size() < 2) {
             return {};
         }
-        return sanitize_for_terminal(plan_.cluster_ids[cluster]) + " ";
+        return cluster_label(plan_.clusters[cluster], several_regions_) + " ";
     }
 
     const CheckPlan& plan_;
@@ -135,52 +109,37 @@ class VerdictObserver final : public ListingObserver {
     std::ostream& err_;
     Cancellation& stop_;
     std::optional<NewestBackup> newest_;
+    FilterCensus census_;  // of the cluster in progress
     std::optional<Error> first_failure_;
     std::size_t stale_ = 0;
     bool output_failed_ = false;
+    bool several_regions_;
 };
 
-constexpr const char* kCheckFooter = R"(Prints one line per cluster on stdout:
+constexpr const char* kCheckFooter = R"(The human output prints one line per cluster on stdout:
   OK: newest Success backup bk-5d1f0c2a9e is 3h12m old
   STALE: newest Success backup bk-5d1f0c2a9e is 2d04h old (max 26h)
   STALE: no Success backup found
-prefixed with the cluster id when several are checked.
+prefixed with the cluster id when several are checked. -o json, prometheus and nagios
+apply every rule (-w, -c, --on-failed, --max-running, --on-no-backup, --min-size-percent).
 
-Exit codes: 0 every cluster is fresh; 1 a cluster is stale or has no backup in the state;
-2 usage, 3 API error, 4 network, 5 bad response, 6 configuration (the first failed
-cluster's code wins over 1); 7 the verdict could not be written (disk full, closed pipe).
+Exit codes: 0 every cluster is fresh (OK); 1 a cluster is stale or has no backup in the state
+(json, prometheus: a cluster not OK); 2 usage, 3 API error, 4 network, 5 bad response,
+6 configuration (the first failed cluster's code wins over 1); 7 the output could not be
+written (disk full, closed pipe, --textfile). With -o nagios: 0 OK, 1 WARNING, 2 CRITICAL,
+3 UNKNOWN (a failed call), the worst cluster's.
 
 Examples:
   tidb-backups check --region cn-zj --id MlaMfzgZ --max-age 26h
   tidb-backups check --region cn-zj --id c1 --id c2 --max-age 7d
   tidb-backups check --region cn-zj --ids-from clusters.txt --max-age 90m --state Success
+  tidb-backups check --region cn-zj --id MlaMfzgZ -o nagios -w 26h -c 50h
+  tidb-backups check --region cn-zj --ids-from clusters.txt -w 26h -c 50h \
+      --textfile /var/lib/prometheus/node-exporter/tidb_backups.prom
   # crontab: every 30 minutes; cron mails the verdict only when the check fails
   */30 * * * * out=$(tidb-backups check --region cn-zj --id MlaMfzgZ --max-age 26h 2>&1) || echo "$out")";
 
 }  // namespace
-
-Expected<CheckPlan> resolve_check_plan(const CheckOptions& options,
-                                       const std::function<std::string()>& stdin_reader,
-                                       std::ostream& notices) {
-    Expected<FreshnessRule> rule = resolve_rule(options);
-    if (!rule) {
-        return rule.error();
-    }
-    // The ids and --concurrency mean exactly what they mean for `list`: one parser for both.
-    ListOptions list;
-    list.ids = options.ids;
-    list.ids_from = options.ids_from;
-    list.concurrency = options.concurrency;
-    Expected<ListPlan> listing = resolve_list_plan(list, stdin_reader, std::nullopt, notices);
-    if (!listing) {
-        return listing.error();
-    }
-    CheckPlan plan;
-    plan.cluster_ids = std::move(listing->cluster_ids);
-    plan.concurrency = listing->concurrency;
-    plan.rule = std::move(*rule);
-    return plan;
-}
 
 namespace {
 
@@ -291,6 +250,9 @@ int check_exit_code(const std::optional<Error>& first_failure, std::size_t stale
 }
 
 int run_check(const Settings& settings, const CheckPlan& plan, CommandContext& context) {
+    if (plan.output != CheckOutput::Human) {
+        return run_health_check(settings, plan, context);
+    }
     std::ostream& out = context.out;
     std::ostream& err = context.err;
     // Ctrl-C, or the observer when stdout fails, stops the listing.
@@ -303,7 +265,7 @@ int run_check(const Settings& settings, const CheckPlan& plan, CommandContext& c
     ListingOptions options;
     options.window = PageWindow{std::nullopt, 0, kMaxPageSize};
     options.concurrency = plan.concurrency;
-    Status status = run_listing(plan.cluster_ids, options, sources, observer, &stop.cancellation());
+    Status status = run_listing(plan.clusters, options, sources, observer, &stop.cancellation());
     if (!flushed(out) || observer.output_failed()) {
         return exit_code(ErrorKind::Output);  // not an interrupt; main says what failed
     }
@@ -317,7 +279,8 @@ int run_check(const Settings& settings, const CheckPlan& plan, CommandContext& c
 CLI::App* add_check_command(CLI::App& app, CommandLine& line) {
     CLI::App* command = app.add_subcommand(
         "check",
-        "Exit 0 if the newest backup is recent enough, 1 if not (for cron and monitoring)");
+        "Exit 0 if the newest backup is recent enough, 1 if not (for cron and monitoring); "
+        "json, Prometheus and Nagios outputs");
     command->footer(kCheckFooter);
     command->callback([&line] { line.command = execute_check; });
     CheckOptions& check = line.check;
@@ -326,6 +289,14 @@ CLI::App* add_check_command(CLI::App& app, CommandLine& line) {
     add_flag(*command, FlagId::MaxAge, check.max_age);
     add_flag(*command, FlagId::CheckState, check.state);
     add_flag(*command, FlagId::Concurrency, check.concurrency);
+    add_flag(*command, FlagId::CheckOutput, check.output);
+    add_flag(*command, FlagId::Textfile, check.textfile);
+    add_flag(*command, FlagId::Warning, check.warning);
+    add_flag(*command, FlagId::Critical, check.critical);
+    add_flag(*command, FlagId::OnFailed, check.on_failed);
+    add_flag(*command, FlagId::MaxRunning, check.max_running);
+    add_flag(*command, FlagId::OnNoBackup, check.on_no_backup);
+    add_flag(*command, FlagId::MinSizePercent, check.min_size_percent);
     return command;
 }
 
@@ -337,10 +308,12 @@ int execute_check(const CommandLine& line, CommandContext& context) {
     if (!plan) {
         return fail(context, plan.error());
     }
-    Expected<Settings> settings = prepare_settings(global, context);
+    Expected<Settings> settings =
+        prepare_settings(global, context, !every_region_named(plan->clusters));
     if (!settings) {
         return fail(context, settings.error());
     }
+    fill_regions(plan->clusters, settings->region);
     context.watch_interrupts();
     return run_check(*settings, *plan, context);
 }

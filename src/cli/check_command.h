@@ -1,6 +1,8 @@
 // The `check` command, for cron and monitoring: is the newest backup in a state (Success unless
-// --state says otherwise) younger than --max-age? One verdict line per cluster on stdout; exit 0
-// when every cluster is fresh, 1 when one is stale, the error's code when a call fails.
+// --state says otherwise) younger than --max-age? In the human output one verdict line per
+// cluster on stdout; exit 0 when every cluster is fresh, 1 when one is stale, the error's code
+// when a call fails. The json, prometheus and nagios outputs judge every rule of core/health.h
+// and write one document once every cluster is done.
 #pragma once
 
 #include <cstdint>
@@ -14,38 +16,12 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/check_plan.h"
 #include "cli/command.h"
 #include "cli/settings.h"
 #include "core/backup.h"
 
 namespace tidb_backups {
-
-// `check` options as typed; validated by resolve_check_plan.
-struct CheckOptions {
-    std::vector<std::string> ids;
-    std::optional<std::string> ids_from;  // FILE or "-" for stdin
-    std::optional<std::string> max_age;   // required: "90m", "26h", "7d"
-    std::string state = "Success";
-    std::optional<std::string> concurrency;
-};
-
-// What makes a cluster's backups fresh.
-struct FreshnessRule {
-    std::string state = "Success";  // compared with the API's State in any case
-    std::int64_t max_age = 0;       // seconds
-    std::string max_age_text;       // as typed, for the STALE line
-};
-
-struct CheckPlan {
-    std::vector<std::string> cluster_ids;
-    int concurrency = 8;
-    FreshnessRule rule;
-};
-
-// Checks the flags (usage errors, exit 2) and reads --ids-from; `stdin_reader` supplies "-".
-Expected<CheckPlan> resolve_check_plan(const CheckOptions& options,
-                                       const std::function<std::string()>& stdin_reader,
-                                       std::ostream& notices = std::cerr);
 
 // How far in the future a backup may start and still count (as age 0): clocks drift.
 inline constexpr std::int64_t kClockSkewAllowance = std::int64_t{15} * 60;
@@ -98,11 +74,12 @@ Verdict judge_freshness(const std::optional<NewestBackup>& newest, const Freshne
 // is stale, else 0.
 int check_exit_code(const std::optional<Error>& first_failure, std::size_t stale_clusters);
 
-// Lists every cluster of `plan` and prints one verdict line per cluster on the context's `out`
-// (prefixed with the cluster id when there are several) as each completes, judged at the
-// context's clock; failed clusters are reported on its `err`. Returns the exit code (130 when
-// its `cancellation` fired; 7 when `out` could not be written, which stops the listing at once
-// and is for the owner of `out` to explain).
+// Lists every cluster of `plan` and writes its output, judged at the context's clock: human, one
+// verdict line per cluster on the context's `out` (prefixed with the cluster id when there are
+// several) as each completes; the others one document at the end (to --textfile when given).
+// Failed clusters are reported on its `err`. Returns the exit code (130 when its `cancellation`
+// fired; 7 when `out` could not be written, which stops the listing at once and is for the owner
+// of `out` to explain; 7 with the error printed when --textfile could not be written).
 int run_check(const Settings& settings, const CheckPlan& plan, CommandContext& context);
 
 // Declares `check` and its flags, writing into `line.check`; parsed, it sets line.command.

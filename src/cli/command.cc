@@ -39,8 +39,9 @@ int fail(CommandContext& context, const Error& error) {
     return exit_code(error.kind);
 }
 
-Expected<Settings> prepare_settings(const GlobalOptions& global, CommandContext& context) {
-    Expected<Settings> settings = resolve_settings(global, context.getenv);
+Expected<Settings> prepare_settings(const GlobalOptions& global, CommandContext& context,
+                                    bool region_required) {
+    Expected<Settings> settings = resolve_settings(global, context.getenv, region_required);
     if (!settings) {
         return settings;
     }

@@ -44,7 +44,9 @@ struct CommandContext {
 
 // resolve_settings, then the warnings it found (unless -q) and the --insecure warning on
 // stderr. On failure the error is printed and its exit code returned instead.
-Expected<Settings> prepare_settings(const GlobalOptions& global, CommandContext& context);
+// `region_required` as resolve_settings takes it.
+Expected<Settings> prepare_settings(const GlobalOptions& global, CommandContext& context,
+                                    bool region_required = true);
 
 // Prints `error` and returns its exit code.
 int fail(CommandContext& context, const Error& error);

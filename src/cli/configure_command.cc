@@ -2,8 +2,11 @@
 
 #include <string.h>
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
+#include "cli/api_session.h"
 #include "cli/app.h"
 #include "cli/config_writer.h"
 #include "cli/flags.h"
@@ -288,6 +291,51 @@ Status save_profile_changes(const Target& target, const ProfileChanges& changes,
     return save_config_file(target.path, latest.file);
 }
 
+// The id the key test asks about: any id will do, since the signature is checked first (a
+// wrong key is RetCode 171 whatever the id), and an unknown one is a harmless answer.
+constexpr const char* kKeyTestClusterId = "tidb-backups-key-test";
+
+// One signed request with the settings `list` would now use: exit 3 when the API refuses the
+// keys (RetCode 171), else 0, with one line on stderr saying which. A network failure is only a
+// warning: the profile is saved, and the network may be what is missing.
+int test_keys(const GlobalOptions& global, const std::string& profile, const std::string& path,
+              CommandContext& context) {
+    GlobalOptions chosen = global;
+    chosen.profile = profile;
+    chosen.config_path = path;
+    chosen.retries = "0";
+    chosen.timeout = "10";
+    Expected<Settings> settings = resolve_settings(chosen, context.getenv);
+    if (!settings) {
+        print_warning(context.err, "the keys were not tested: " + settings.error().message);
+        return 0;
+    }
+    ApiSession session(*settings, context.err, context.cancellation);
+    std::unique_ptr<PageSource> source = session.page_sources()();
+    Expected<BackupPage> page = source->fetch(ClusterRef{kKeyTestClusterId, {}}, 0, 1);
+    if (!page && page.error().kind == ErrorKind::Api && page.error().ret_code == 171) {
+        return fail(context, page.error());
+    }
+    if (!page && page.error().kind != ErrorKind::Api) {
+        print_warning(context.err, fmt::format("the keys were not tested: {} ({})",
+                                               page.error().message, settings->endpoint.url()));
+        return 0;
+    }
+    if (!global.quiet) {
+        context.err << fmt::format("tidb-backups: the API at {} accepted the keys\n",
+                                   sanitize_for_terminal(settings->endpoint.url()))
+                    << std::flush;
+    }
+    return 0;
+}
+
+// The command to try once a profile is saved.
+std::string next_command(const std::string& profile) {
+    return fmt::format(
+        "Next: tidb-backups list {}--id CLUSTER_ID\n",
+        profile == "default" ? std::string() : "--profile " + sanitize_for_terminal(profile) + " ");
+}
+
 constexpr const char* kConfigureFooter =
     R"(Without a terminal on stdin (or with --no-input) nothing is asked: values come from
 the flags, and the private key from the first line of stdin with --private-key-stdin. Values not
@@ -297,6 +345,7 @@ given as a flag is asked for, the private key without echo.
 
 Examples:
   tidb-backups configure                                   # asks, at a terminal
+  tidb-backups configure list                              # each setting and its source
   tidb-backups configure --profile prod --region cn-bj2
   pass show sigcalcloud | tidb-backups configure --profile ci --region cn-zj \
       --public-key PUBLIC_KEY --private-key-stdin)";
@@ -351,6 +400,9 @@ CLI::App* add_configure_command(CLI::App& app, CommandLine& line) {
     add_flag(*command, FlagId::PublicKey, line.configure.public_key);
     add_flag(*command, FlagId::PrivateKeyStdin, line.configure.private_key_stdin);
     add_flag(*command, FlagId::NoInput, line.configure.no_input);
+    add_flag(*command, FlagId::NoVerify, line.configure.no_verify);
+    add_flag(*command, FlagId::ConfigureAction, line.configure.action)
+        ->check(CLI::IsMember(flag(FlagId::ConfigureAction).choices));
     return command;
 }
 
@@ -432,10 +484,45 @@ int run_configure(const ConfigureOptions& options, const GlobalOptions& global,
                                    shown_path)
                     << std::flush;
     }
+    if (asking && !options.no_verify) {
+        if (int tested = test_keys(global, target->profile, target->path, context); tested != 0) {
+            return tested;
+        }
+    }
+    if (asking && !global.quiet) {  // a script knows what it runs next
+        context.err << next_command(target->profile) << std::flush;
+    }
     return 0;
 }
 
+int run_configure_list(const GlobalOptions& global, CommandContext& context) {
+    Expected<std::vector<SettingSource>> settings = describe_settings(global, context.getenv);
+    if (!settings) {
+        return fail(context, settings.error());
+    }
+    std::size_t widths[2] = {7, 5};  // "SETTING", "VALUE"
+    for (const auto& setting : *settings) {
+        widths[0] = std::max(widths[0], setting.name.size());
+        widths[1] = std::max(widths[1], display_width(sanitize_for_terminal(
+                                            setting.value.empty() ? "<not set>" : setting.value)));
+    }
+    std::string text =
+        fmt::format("{:<{}}  {:<{}}  {}\n", "SETTING", widths[0], "VALUE", widths[1], "SOURCE");
+    for (const auto& setting : *settings) {
+        std::string value =
+            sanitize_for_terminal(setting.value.empty() ? "<not set>" : setting.value);
+        text += fmt::format("{:<{}}  {}{}  {}\n", setting.name, widths[0], value,
+                            std::string(widths[1] - display_width(value), ' '),
+                            setting.source.empty() ? "-" : sanitize_for_terminal(setting.source));
+    }
+    context.out << text;
+    return flushed(context.out) ? 0 : exit_code(ErrorKind::Output);
+}
+
 int execute_configure(const CommandLine& line, CommandContext& context) {
+    if (line.configure.action == "list") {
+        return run_configure_list(line.global, context);
+    }
     return run_configure(line.configure, line.global, context, read_line_without_echo);
 }
 

@@ -24,6 +24,8 @@ struct ConfigureOptions {
     std::optional<std::string> public_key;
     bool private_key_stdin = false;  // the first line of stdin is the private key
     bool no_input = false;           // never ask, even at a terminal
+    bool no_verify = false;          // no signed request to test the keys after asking
+    std::string action;              // "list", or "" to configure
 };
 
 // What configure was told for one profile. An unset field keeps the profile's value; an empty
@@ -59,7 +61,10 @@ CLI::App* add_configure_command(CLI::App& app, CommandLine& line);
 int run_configure(const ConfigureOptions& options, const GlobalOptions& global,
                   CommandContext& context, const SecretLineReader& read_secret_line);
 
-// run_configure with read_line_without_echo (cli/terminal.h).
+// `configure list`: each setting, its value (keys masked) and its source, as a table on stdout.
+int run_configure_list(const GlobalOptions& global, CommandContext& context);
+
+// run_configure with read_line_without_echo (cli/terminal.h), or run_configure_list.
 int execute_configure(const CommandLine& line, CommandContext& context);
 
 }  // namespace tidb_backups

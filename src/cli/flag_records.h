@@ -10,7 +10,10 @@
 namespace tidb_backups {
 
 inline const std::vector<std::string_view> kListCheck = {"list", "check"};
-inline const std::vector<std::string_view> kListCheckConfigure = {"list", "check", "configure"};
+// The commands that call the API.
+inline const std::vector<std::string_view> kApiCommands = {"list", "check", "wait"};
+inline const std::vector<std::string_view> kApiCommandsConfigure = {"list", "check", "wait",
+                                                                    "configure"};
 
 // FlagId::Region to FlagId::Version.
 std::vector<Flag> global_flag_records();

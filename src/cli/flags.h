@@ -55,10 +55,24 @@ enum class FlagId {
     // check
     MaxAge,
     CheckState,
+    CheckOutput,
+    Textfile,
+    Warning,
+    Critical,
+    OnFailed,
+    MaxRunning,
+    OnNoBackup,
+    MinSizePercent,
+    // wait
+    BackupId,
+    MaxWait,
+    Interval,
     // configure
     PublicKey,
     PrivateKeyStdin,
     NoInput,
+    NoVerify,
+    ConfigureAction,
     // completion's argument
     Shell,
 };

@@ -20,6 +20,18 @@ namespace {
 constexpr const char* kSplitHint =
     "a run takes at most 10000 cluster ids (1 MiB); split them over several runs";
 
+// The words of `line`, which starts and ends with one.
+std::vector<std::string_view> split_words(std::string_view line) {
+    std::vector<std::string_view> words;
+    while (!line.empty()) {
+        std::size_t end = line.find_first_of(" \t\r");
+        words.push_back(line.substr(0, end));
+        std::size_t next = line.find_first_not_of(" \t\r", end);
+        line = next == std::string_view::npos ? std::string_view{} : line.substr(next);
+    }
+    return words;
+}
+
 Error cannot_read(const std::string& path, int error_number) {
     return make_error(ErrorKind::Usage,
                       fmt::format("cannot read --ids-from '{}': {}", path, strerror(error_number)));
@@ -130,13 +142,15 @@ Expected<std::string> read_ids_file(const std::string& path, std::ostream& notic
     return read_blocking(file.fd(), path);
 }
 
-Expected<std::vector<std::string>> parse_ids(std::string_view text, std::string_view shown) {
+Expected<std::vector<ClusterRef>> parse_ids(std::string_view text, std::string_view shown) {
     if (text.size() > kMaxIdsFromBytes) {
         return make_error(ErrorKind::Usage,
                           fmt::format("--ids-from {} is larger than 1 MiB", shown), kSplitHint);
     }
-    std::vector<std::string> ids;
+    std::vector<ClusterRef> ids;
+    std::size_t line_number = 0;
     while (!text.empty()) {
+        ++line_number;
         std::size_t end = text.find('\n');
         std::string_view line = text.substr(0, end);
         text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
@@ -151,7 +165,16 @@ Expected<std::vector<std::string>> parse_ids(std::string_view text, std::string_
                 kSplitHint);
         }
         std::size_t last = line.find_last_not_of(" \t\r");
-        ids.emplace_back(line.substr(first, last - first + 1));
+        std::vector<std::string_view> words = split_words(line.substr(first, last - first + 1));
+        if (words.size() > 2) {
+            return make_error(
+                ErrorKind::Usage,
+                fmt::format("--ids-from {} line {} has {} words: expected ID or REGION ID", shown,
+                            line_number, words.size()),
+                "one cluster a line; a region and an id are separated by a space");
+        }
+        ids.push_back(words.size() == 2 ? ClusterRef{std::string(words[1]), std::string(words[0])}
+                                        : ClusterRef{std::string(words[0]), {}});
     }
     return ids;
 }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/listing.h"
 
 namespace tidb_backups {
 
@@ -34,9 +35,11 @@ std::string read_at_most(std::istream& in, std::size_t limit);
 Expected<std::string> read_ids_file(const std::string& path, std::ostream& notices,
                                     std::chrono::milliseconds notice_after = kIdsFromWriterNotice);
 
-// The ids in `text`: one a line, blanks around it trimmed, blank lines and '#' comments
-// skipped. A usage error (exit 2) when the text is over kMaxIdsFromBytes or holds more than
-// kMaxIdsFromIds ids; `shown` names the source in it ("'ids.txt'", "- (stdin)").
-Expected<std::vector<std::string>> parse_ids(std::string_view text, std::string_view shown);
+// The clusters in `text`: one a line, "ID" or "REGION ID" separated by spaces or tabs (the
+// region empty when not given: --region's), blanks around trimmed, blank lines and '#' comments
+// skipped. A usage error (exit 2) when the text is over kMaxIdsFromBytes, holds more than
+// kMaxIdsFromIds ids, or has a line of more than two words (naming the line); `shown` names the
+// source in it ("'ids.txt'", "- (stdin)").
+Expected<std::vector<ClusterRef>> parse_ids(std::string_view text, std::string_view shown);
 
 }  // namespace tidb_backups

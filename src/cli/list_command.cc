@@ -8,6 +8,7 @@
 
 #include "cli/api_session.h"
 #include "cli/app.h"
+#include "cli/filter_census.h"
 #include "cli/flags.h"
 #include "cli/progress.h"
 #include "cli/report.h"
@@ -44,6 +45,9 @@ class RenderingObserver final : public ListingObserver {
         if (output_failed_) {
             return;
         }
+        if (!plan_.selection.states.empty() || !plan_.selection.types.empty()) {
+            census_.count(page);
+        }
         filter_backups(page, plan_.selection);
         if (!renderer_.streams() || plan_.selection.reorders()) {
             // Held until the cluster is complete: a cluster that fails part-way shows nothing.
@@ -61,7 +65,8 @@ class RenderingObserver final : public ListingObserver {
     void cluster_finished(std::size_t cluster) override {
         if (plan_.selection.reorders()) {
             for (auto& backup : held_) {
-                sorted_.push_back({plan_.cluster_ids[cluster], std::move(backup)});
+                sorted_.push_back({plan_.clusters[cluster].id, std::move(backup),
+                                   plan_.clusters[cluster].region});
             }
         } else {
             add(cluster, held_);
@@ -74,7 +79,7 @@ class RenderingObserver final : public ListingObserver {
     void finish() {
         order_backups(sorted_, plan_.selection);
         for (const auto& row : sorted_) {
-            renderer_.add(BackupRow{row.cluster_id, row.backup});
+            renderer_.add(BackupRow{row.cluster_id, row.backup, row.region});
         }
         written_ += static_cast<std::int64_t>(sorted_.size());
         sorted_.clear();
@@ -89,8 +94,8 @@ class RenderingObserver final : public ListingObserver {
                 " ({} backups of this cluster were written before the failure)", cluster_written_);
         }
         print_error(err_,
-                    plan_.cluster_ids.size() > 1
-                        ? fmt::format("cluster {}: ", plan_.cluster_ids[cluster])
+                    plan_.clusters.size() > 1
+                        ? fmt::format("cluster {}: ", plan_.clusters[cluster].id)
                         : "",
                     shown);
         if (!first_failure_) {
@@ -107,6 +112,17 @@ class RenderingObserver final : public ListingObserver {
     }
 
     const std::optional<Error>& first_failure() const { return first_failure_; }
+    // The --state and --type values that matched no backup while others were seen.
+    std::vector<Error> unmatched_filters() const {
+        std::vector<Error> unmatched =
+            unmatched_filter_values(plan_.selection.states, "--state", "State", census_.states(),
+                                    flag(FlagId::ListState).choices);
+        std::vector<Error> types =
+            unmatched_filter_values(plan_.selection.types, "--type", "BackupType", census_.types(),
+                                    flag(FlagId::Type).choices);
+        unmatched.insert(unmatched.end(), types.begin(), types.end());
+        return unmatched;
+    }
     std::int64_t written() const { return written_; }
     std::size_t failures() const { return failures_; }
     // stdout failed while streaming, and the listing was stopped.
@@ -115,7 +131,8 @@ class RenderingObserver final : public ListingObserver {
   private:
     void add(std::size_t cluster, const std::vector<BackupObject>& backups) {
         for (const auto& backup : backups) {
-            renderer_.add(BackupRow{plan_.cluster_ids[cluster], backup});
+            renderer_.add(
+                BackupRow{plan_.clusters[cluster].id, backup, plan_.clusters[cluster].region});
         }
         written_ += static_cast<std::int64_t>(backups.size());
     }
@@ -132,6 +149,7 @@ class RenderingObserver final : public ListingObserver {
     std::int64_t cluster_written_ = 0;
     std::vector<BackupObject> held_;     // of the cluster in progress
     std::vector<ClusterBackup> sorted_;  // of the clusters complete, when the selection reorders
+    FilterCensus census_;                // of every cluster, when --state or --type filters
     std::size_t failures_ = 0;
     bool output_failed_ = false;
 };
@@ -167,7 +185,7 @@ int print_dry_run(const Settings& settings, const ListPlan& plan, std::ostream& 
                   std::ostream& err, Cancellation* cancellation) {
     Signer signer(settings.public_key, settings.private_key);
     bool first = true;
-    for (const auto& cluster_id : plan.cluster_ids) {
+    for (const auto& [cluster_id, region] : plan.clusters) {
         PageWindow window{plan.limit, plan.offset, plan.page_size};
         std::int64_t offset = plan.offset;
         std::int64_t remaining = plan.limit.value_or(first_page_limit(window));
@@ -181,6 +199,7 @@ int print_dry_run(const Settings& settings, const ListPlan& plan, std::ostream& 
                 break;
             }
             PageQuery query = base_query(settings);
+            query.region = region;
             query.cluster_id = cluster_id;
             query.offset = offset;
             query.limit = std::min(plan.page_size, remaining);
@@ -254,7 +273,9 @@ int run_list(const Settings& settings, const ListPlan& plan, CommandContext& con
     ListingStop stop(context.cancellation);
     ProgressLine progress(err, !settings.quiet && settings.verbosity == 0 &&
                                    stderr_can_redraw(context.err_is_terminal, context.getenv));
-    ApiSession session(settings, err, &stop.cancellation(), [&progress] { progress.clear(); });
+    ApiSession session(
+        settings, err, &stop.cancellation(), [&progress] { progress.clear(); },
+        context.err_is_terminal);
     std::mutex& err_mutex = session.err_mutex();
     PageSourceFactory sources = session.page_sources();
 
@@ -263,7 +284,7 @@ int run_list(const Settings& settings, const ListPlan& plan, CommandContext& con
     ListingOptions options;
     options.window = PageWindow{plan.limit, plan.offset, plan.page_size};
     options.concurrency = plan.concurrency;
-    Status status = run_listing(plan.cluster_ids, options, sources, observer, &stop.cancellation());
+    Status status = run_listing(plan.clusters, options, sources, observer, &stop.cancellation());
     progress.clear();
     if (observer.output_failed()) {
         return exit_code(ErrorKind::Output);  // not an interrupt; main says what failed
@@ -275,7 +296,7 @@ int run_list(const Settings& settings, const ListPlan& plan, CommandContext& con
         return exit_code(status.error().kind);
     }
     const auto& failure = observer.first_failure();
-    if (failure && observer.failures() == plan.cluster_ids.size()) {
+    if (failure && observer.failures() == plan.clusters.size()) {
         out.flush();  // what streamed is already out; a held-back document is dropped
         return exit_code(failure->kind);
     }
@@ -283,6 +304,13 @@ int run_list(const Settings& settings, const ListPlan& plan, CommandContext& con
     renderer->finish();
     if (!flushed(out)) {
         return exit_code(ErrorKind::Output);
+    }
+    if (!settings.quiet) {
+        // A filter value that matched nothing while other values exist is most likely a typo.
+        for (const Error& unmatched : observer.unmatched_filters()) {
+            print_warning(err, unmatched.hint.empty() ? unmatched.message
+                                                      : unmatched.message + "; " + unmatched.hint);
+        }
     }
     if (observer.written() == 0 && plan.render.format == OutputFormat::Table && !settings.quiet) {
         err << "No backups found.\n";
@@ -299,15 +327,19 @@ int execute_list(const CommandLine& line, CommandContext& context) {
     if (!plan) {
         return fail(context, plan.error());
     }
-    Expected<Settings> settings = prepare_settings(global, context);
+    Expected<Settings> settings =
+        prepare_settings(global, context, !every_region_named(plan->clusters));
     if (!settings) {
         return fail(context, settings.error());
     }
+    fill_regions(plan->clusters, settings->region);
+    plan->render.region_column = several_regions(plan->clusters);
     // The one place the terminal is consulted: the renderer gets plain values.
     OutputStyle style = output_style(settings->color, probe_stdout(), context.getenv);
     plan->render.terminal = style.terminal;
     plan->render.color = style.color;
     plan->render.width = style.width;
+    plan->render.now = context.clock();
     context.watch_interrupts();
     return run_list(*settings, *plan, context);
 }

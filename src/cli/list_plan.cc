@@ -1,5 +1,6 @@
 #include "cli/list_plan.h"
 
+#include <algorithm>
 #include <chrono>
 #include <iterator>
 
@@ -10,6 +11,7 @@
 #include "cli/settings.h"
 #include "core/pager.h"
 #include "core/time_spec.h"
+#include "render/text.h"
 
 namespace tidb_backups {
 
@@ -125,34 +127,12 @@ Expected<ListPlan> resolve_list_plan(const ListOptions& options,
     }
     plan.selection = std::move(*selection);
 
-    plan.cluster_ids = options.ids;
-    if (options.ids_from) {
-        const bool from_stdin = *options.ids_from == "-";
-        Expected<std::string> text = from_stdin ? Expected<std::string>(stdin_reader())
-                                                : read_ids_file(*options.ids_from, notices);
-        if (!text) {
-            return text.error();
-        }
-        auto ids = parse_ids(*text, from_stdin ? std::string("- (standard input)")
-                                               : fmt::format("'{}'", *options.ids_from));
-        if (!ids) {
-            return ids.error();
-        }
-        plan.cluster_ids.insert(plan.cluster_ids.end(), std::make_move_iterator(ids->begin()),
-                                std::make_move_iterator(ids->end()));
+    auto clusters = given_clusters(options.ids, options.ids_from, stdin_reader, notices);
+    if (!clusters) {
+        return clusters.error();
     }
-    for (const auto& id : plan.cluster_ids) {
-        if (id.empty()) {
-            return usage("invalid value for --id: the id is empty");
-        }
-    }
-    if (plan.cluster_ids.empty()) {
-        return usage(options.ids_from
-                         ? fmt::format("--ids-from '{}' holds no cluster id", *options.ids_from)
-                         : std::string("no cluster id given"),
-                     "pass --id ID (repeatable) or --ids-from FILE");
-    }
-    plan.render.cluster_column = plan.cluster_ids.size() > 1;
+    plan.clusters = std::move(*clusters);
+    plan.render.cluster_column = plan.clusters.size() > 1;
 
     if (options.fields) {
         auto fields = fields_flag(*options.fields);
@@ -162,6 +142,73 @@ Expected<ListPlan> resolve_list_plan(const ListOptions& options,
         plan.render.fields = std::move(*fields);
     }
     return plan;
+}
+
+Expected<std::vector<ClusterRef>> given_clusters(const std::vector<std::string>& ids,
+                                                 const std::optional<std::string>& ids_from,
+                                                 const std::function<std::string()>& stdin_reader,
+                                                 std::ostream& notices) {
+    std::vector<ClusterRef> clusters;
+    // "--id c1,c2" is two clusters, as "--state a,b" is two states: no id holds a comma.
+    auto given_ids = value_list(ids, "--id");
+    if (!given_ids) {
+        return given_ids.error();
+    }
+    for (auto& id : *given_ids) {
+        clusters.push_back(ClusterRef{std::move(id), {}});
+    }
+    if (ids_from) {
+        const bool from_stdin = *ids_from == "-";
+        Expected<std::string> text =
+            from_stdin ? Expected<std::string>(stdin_reader()) : read_ids_file(*ids_from, notices);
+        if (!text) {
+            return text.error();
+        }
+        auto listed = parse_ids(
+            *text, from_stdin ? std::string("- (standard input)") : fmt::format("'{}'", *ids_from));
+        if (!listed) {
+            return listed.error();
+        }
+        clusters.insert(clusters.end(), std::make_move_iterator(listed->begin()),
+                        std::make_move_iterator(listed->end()));
+    }
+    for (const auto& cluster : clusters) {
+        if (cluster.id.empty()) {
+            return usage("invalid value for --id: the id is empty");
+        }
+    }
+    if (clusters.empty()) {
+        return usage(ids_from ? fmt::format("--ids-from '{}' holds no cluster id", *ids_from)
+                              : std::string("no cluster id given"),
+                     "pass --id ID (repeatable) or --ids-from FILE");
+    }
+    return clusters;
+}
+
+void fill_regions(std::vector<ClusterRef>& clusters, const std::string& region) {
+    for (auto& cluster : clusters) {
+        if (cluster.region.empty()) {
+            cluster.region = region;
+        }
+    }
+}
+
+bool every_region_named(const std::vector<ClusterRef>& clusters) {
+    return std::all_of(clusters.begin(), clusters.end(),
+                       [](const ClusterRef& cluster) { return !cluster.region.empty(); });
+}
+
+bool several_regions(const std::vector<ClusterRef>& clusters) {
+    return std::any_of(clusters.begin(), clusters.end(), [&](const ClusterRef& cluster) {
+        return cluster.region != clusters.front().region;
+    });
+}
+
+std::string cluster_label(const ClusterRef& cluster, bool with_region) {
+    if (with_region) {
+        return sanitize_for_terminal(cluster.region) + " " + sanitize_for_terminal(cluster.id);
+    }
+    return sanitize_for_terminal(cluster.id);
 }
 
 }  // namespace tidb_backups

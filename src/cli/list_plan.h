@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/listing.h"
 #include "core/selection.h"
 #include "render/renderer.h"
 
@@ -39,7 +40,8 @@ struct ListOptions {
 };
 
 struct ListPlan {
-    std::vector<std::string> cluster_ids;
+    // In the order given (--id first, then --ids-from); a region empty until fill_regions.
+    std::vector<ClusterRef> clusters;
     std::optional<std::int64_t> limit;
     std::int64_t offset = 0;
     std::int64_t page_size = 30;
@@ -59,5 +61,27 @@ Expected<ListPlan> resolve_list_plan(const ListOptions& options,
                                      const std::function<std::string()>& stdin_reader,
                                      std::optional<std::int64_t> now = std::nullopt,
                                      std::ostream& notices = std::cerr);
+
+// The clusters --id (repeatable, comma-separated) and --ids-from (a file, or "-" for stdin) name,
+// in that order; usage errors for an empty id or none at all. `stdin_reader` and `notices` as for
+// resolve_list_plan.
+Expected<std::vector<ClusterRef>> given_clusters(const std::vector<std::string>& ids,
+                                                 const std::optional<std::string>& ids_from,
+                                                 const std::function<std::string()>& stdin_reader,
+                                                 std::ostream& notices);
+
+// Gives every cluster without a region `region` (--region's, once settings are resolved).
+void fill_regions(std::vector<ClusterRef>& clusters, const std::string& region);
+
+// Whether every cluster names its own region (--ids-from "REGION ID" lines): --region is then
+// not needed.
+bool every_region_named(const std::vector<ClusterRef>& clusters);
+
+// Whether the clusters are in more than one region: the outputs then show each one's.
+bool several_regions(const std::vector<ClusterRef>& clusters);
+
+// How a line names a cluster: "ID", or "REGION ID" (as an --ids-from line names it) when the
+// clusters span several regions; cleaned for a terminal.
+std::string cluster_label(const ClusterRef& cluster, bool with_region);
 
 }  // namespace tidb_backups

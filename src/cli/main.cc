@@ -106,7 +106,7 @@ int finish_output(tidb_backups::DescriptorBuffer& out, int code, bool sigpipe_wa
 
 int run(int argc, char** argv, std::ostream& out, tidb_backups::Cancellation& cancellation) {
     using namespace tidb_backups;
-    auto parsed = parse_command_line(argc, argv);
+    auto parsed = parse_command_line(argc, argv, isatty(STDOUT_FILENO) == 1);
     if (auto* early = std::get_if<EarlyExit>(&parsed)) {
         out << early->out << std::flush;
         std::cerr << early->err << std::flush;

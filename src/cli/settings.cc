@@ -17,8 +17,10 @@
 #include "cli/config_file.h"
 #include "cli/flags.h"
 #include "cli/report.h"
+#include "cli/suggest.h"
 #include "core/ascii.h"
 #include "core/backup.h"
+#include "render/table_renderer.h"
 
 namespace tidb_backups {
 
@@ -150,6 +152,20 @@ std::optional<Sourced> pick(const std::optional<std::string>& value, FlagId id,
                 profile_name);
 }
 
+// ", config 'FILE'" when a config file was consulted, for messages about the profile.
+std::string in_config_file(const Settings& settings) {
+    return settings.config_path.empty() ? std::string() : ", config '" + settings.config_path + "'";
+}
+
+// Where a setting came from, for a message about its value: "SIGCALCLOUD_REGION",
+// "profile 'prod' in 'FILE'".
+std::string described_source(const Sourced& sourced, const Settings& settings) {
+    if (sourced.source.rfind("profile ", 0) == 0 && !settings.config_path.empty()) {
+        return fmt::format("{} in '{}'", sourced.source, settings.config_path);
+    }
+    return sourced.source;
+}
+
 // What a path that is not a regular file is, for messages.
 const char* describe_file_type(mode_t mode) {
     if (S_ISDIR(mode)) {
@@ -226,8 +242,16 @@ Expected<std::string> field_named(std::string_view name, std::string_view flag) 
     auto same = [&](const std::string& field) { return same_ignoring_ascii_case(field, name); };
     auto match = std::find_if(known.begin(), known.end(), same);
     if (match == known.end()) {
+        // The table's headers name the same fields: --sort-by size, --fields started,state.
+        match = std::find_if(known.begin(), known.end(), [&](const std::string& field) {
+            return same_ignoring_ascii_case(header_for(field), name);
+        });
+    }
+    if (match == known.end()) {
+        std::string hint = did_you_mean(nearest(name, known));
         return usage(fmt::format("unknown field '{}' in {}", name, flag),
-                     fmt::format("valid fields: {}", fmt::join(known, ", ")));
+                     fmt::format("{}valid fields: {}", hint.empty() ? "" : hint + " ",
+                                 fmt::join(known, ", ")));
     }
     return *match;
 }
@@ -286,7 +310,8 @@ void wipe_private_key_variable() {
     }
 }
 
-Expected<Settings> resolve_settings(const GlobalOptions& flags, const Getenv& getenv) {
+Expected<Settings> resolve_settings(const GlobalOptions& flags, const Getenv& getenv,
+                                    bool region_required) {
     Settings settings;
     settings.insecure = flags.insecure;
     settings.verbosity = flags.verbosity;
@@ -333,12 +358,41 @@ Expected<Settings> resolve_settings(const GlobalOptions& flags, const Getenv& ge
     const std::string& name = settings.profile;
 
     auto region = pick(flags.region, FlagId::Region, getenv, *profile, "region", name);
-    if (!region) {
+    auto public_key =
+        pick(std::nullopt, "", getenv, "SIGCALCLOUD_PUBLIC_KEY", *profile, "public_key", name);
+    auto private_key =
+        pick(std::nullopt, "", getenv, "SIGCALCLOUD_PRIVATE_KEY", *profile, "private_key", name);
+    if (!region && region_required && (!public_key || !private_key)) {
+        // A first run: everything it lacks in one message, and the one command that fixes it.
+        // Exit 2, as for a missing region alone, which is what this case always was.
+        std::vector<std::string> missing;
+        std::vector<std::string> variables;
+        if (!public_key) {
+            missing.emplace_back("public key");
+            variables.emplace_back("SIGCALCLOUD_PUBLIC_KEY");
+        }
+        if (!private_key) {
+            missing.emplace_back("private key");
+            variables.emplace_back("SIGCALCLOUD_PRIVATE_KEY");
+        }
+        missing.emplace_back("region");
+        variables.emplace_back("SIGCALCLOUD_REGION");
+        return usage(
+            fmt::format("not configured: no {} or {} found (profile '{}'{})",
+                        fmt::join(missing.begin(), missing.end() - 1, ", "), missing.back(), name,
+                        in_config_file(settings)),
+            fmt::format("run 'tidb-backups configure', or set {} and {}",
+                        fmt::join(variables.begin(), variables.end() - 1, ", "), variables.back()));
+    }
+    if (!region && region_required) {
         return usage("no region given",
                      "pass --region (e.g. --region cn-zj), set SIGCALCLOUD_REGION, or add region "
                      "to the profile");
     }
-    settings.region = region->value;
+    if (region) {
+        settings.region = region->value;
+        settings.region_source = described_source(*region, settings);
+    }
     if (auto project =
             pick(flags.project_id, FlagId::ProjectId, getenv, *profile, "project_id", name)) {
         settings.project_id = project->value;
@@ -378,24 +432,84 @@ Expected<Settings> resolve_settings(const GlobalOptions& flags, const Getenv& ge
     }
     settings.proxy = std::move(*proxy);
 
-    auto public_key =
-        pick(std::nullopt, "", getenv, "SIGCALCLOUD_PUBLIC_KEY", *profile, "public_key", name);
-    auto private_key =
-        pick(std::nullopt, "", getenv, "SIGCALCLOUD_PRIVATE_KEY", *profile, "private_key", name);
     if (!public_key || !private_key) {
         std::string missing = !public_key && !private_key ? "public and private key"
                               : !public_key               ? "public key"
                                                           : "private key";
         return config(
-            fmt::format(
-                "no {} found (profile '{}'{})", missing, name,
-                settings.config_path.empty() ? "" : ", config '" + settings.config_path + "'"),
-            "set SIGCALCLOUD_PUBLIC_KEY and SIGCALCLOUD_PRIVATE_KEY, or add public_key and "
-            "private_key to the profile");
+            fmt::format("no {} found (profile '{}'{})", missing, name, in_config_file(settings)),
+            "run 'tidb-backups configure', or set SIGCALCLOUD_PUBLIC_KEY and "
+            "SIGCALCLOUD_PRIVATE_KEY");
     }
+    settings.public_key_source = described_source(*public_key, settings);
+    settings.private_key_source = described_source(*private_key, settings);
     settings.public_key = public_key->value;
     settings.private_key = Secret(std::move(private_key->value));
     return settings;
+}
+
+namespace {
+
+// "abcd****wxyz": enough of a public key to tell two apart, not enough to use it.
+std::string partly_masked(const std::string& key) {
+    if (key.size() < 12) {
+        return std::string(key.size(), '*');
+    }
+    return key.substr(0, 4) + "****" + key.substr(key.size() - 4);
+}
+
+}  // namespace
+
+Expected<std::vector<SettingSource>> describe_settings(const GlobalOptions& flags,
+                                                       const Getenv& getenv) {
+    Settings settings;
+    Expected<ConfigProfile> profile = load_profile(settings, flags, getenv);
+    if (!profile) {
+        return profile.error();
+    }
+    const std::string& name = settings.profile;
+    auto source_of = [&](const std::optional<Sourced>& sourced) -> std::string {
+        if (!sourced) {
+            return {};
+        }
+        if (sourced->source.rfind("SIGCALCLOUD_", 0) == 0) {
+            return "env " + sourced->source;
+        }
+        return described_source(*sourced, settings);
+    };
+    auto flag_or_env = [&](const std::optional<std::string>& flag_value, FlagId id,
+                           const std::string& fallback) {
+        const Flag& record = flag(id);
+        if (non_empty(flag_value)) {
+            return std::string(record.names);
+        }
+        if (non_empty(getenv(std::string(record.env).c_str()))) {
+            return "env " + std::string(record.env);
+        }
+        return fallback;
+    };
+    std::vector<SettingSource> shown;
+    shown.push_back({"profile", name, flag_or_env(flags.profile, FlagId::Profile, "default")});
+    shown.push_back({"config", settings.config_path,
+                     settings.config_path.empty()
+                         ? std::string()
+                         : flag_or_env(flags.config_path, FlagId::Config, "default")});
+    auto region = pick(flags.region, FlagId::Region, getenv, *profile, "region", name);
+    shown.push_back({"region", region ? region->value : "", source_of(region)});
+    auto public_key =
+        pick(std::nullopt, "", getenv, "SIGCALCLOUD_PUBLIC_KEY", *profile, "public_key", name);
+    shown.push_back(
+        {"public_key", public_key ? partly_masked(public_key->value) : "", source_of(public_key)});
+    auto private_key =
+        pick(std::nullopt, "", getenv, "SIGCALCLOUD_PRIVATE_KEY", *profile, "private_key", name);
+    shown.push_back({"private_key", private_key ? "****************" : "", source_of(private_key)});
+    auto project = pick(flags.project_id, FlagId::ProjectId, getenv, *profile, "project_id", name);
+    shown.push_back({"project_id", project ? project->value : "", source_of(project)});
+    auto endpoint = pick(flags.endpoint, FlagId::Endpoint, getenv, *profile, "endpoint", name);
+    shown.push_back({"endpoint",
+                     endpoint ? redact_url_credentials(endpoint->value) : kDefaultEndpoint,
+                     endpoint ? source_of(endpoint) : "default"});
+    return shown;
 }
 
 }  // namespace tidb_backups

@@ -61,16 +61,38 @@ struct Settings {
     int verbosity = 0;
     bool quiet = false;
     ColorMode color = ColorMode::Auto;
-    std::string profile;                // the profile in use ("default" unless chosen)
-    std::string config_path;            // the config file consulted, if any
+    std::string profile;      // the profile in use ("default" unless chosen)
+    std::string config_path;  // the config file consulted, if any
+    // Where the region and the keys came from ("--region", "SIGCALCLOUD_PUBLIC_KEY",
+    // "profile 'prod' in 'FILE'"), for the hints of errors about them.
+    std::string region_source;
+    std::string public_key_source;
+    std::string private_key_source;
     std::vector<std::string> warnings;  // to show on stderr before any request
 };
 
 inline constexpr const char* kDefaultEndpoint = "https://api.sigcalcloud.com";
 
+// One setting as `configure list` shows it: its value (keys masked) and where it came from.
+struct SettingSource {
+    std::string name;    // "region", "public_key"...
+    std::string value;   // "" when not set; the private key is never here, only "set"
+    std::string source;  // "--region", "env SIGCALCLOUD_REGION", "profile 'prod' in FILE",
+                         // "default", or "" when not set
+};
+
+// Every setting from the same sources as resolve_settings, without requiring any: profile,
+// config file, region, public and private key, project id, endpoint. Only a config file that
+// cannot be read, or a named profile that does not exist, is an error.
+Expected<std::vector<SettingSource>> describe_settings(const GlobalOptions& flags,
+                                                       const Getenv& getenv);
+
 // Merges flags, environment and the profile. Usage errors (exit 2) for bad flag values and a
-// missing region; configuration errors (exit 6) for the file, the profile and credentials.
-Expected<Settings> resolve_settings(const GlobalOptions& flags, const Getenv& getenv);
+// missing region (unless not `region_required`: every cluster names its own, and the region is
+// then "" when none is given); configuration errors (exit 6) for the file, the profile and
+// credentials.
+Expected<Settings> resolve_settings(const GlobalOptions& flags, const Getenv& getenv,
+                                    bool region_required = true);
 
 // Flag values checked one at a time, shared by the settings and the command plans. Each error
 // is a usage error (exit 2) naming the flag and the value.

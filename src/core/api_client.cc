@@ -68,13 +68,14 @@ std::string masked_form(const Params& params) {
 }
 
 ApiClient::ApiClient(Transport& transport, const Signer& signer, RetryPolicy policy,
-                     std::string url_for_logs, LogSink log, Sleep sleep)
+                     std::string url_for_logs, LogSink log, Sleep sleep, AdaptiveRate* rate)
     : transport_(transport),
       signer_(signer),
       policy_(policy),
       url_for_logs_(std::move(url_for_logs)),
       log_(std::move(log)),
       sleep_(std::move(sleep)),
+      rate_(rate),
       random_(std::random_device{}()) {
     if (!sleep_) {
         sleep_ = [](std::chrono::milliseconds delay) {
@@ -93,8 +94,12 @@ Expected<BackupPage> ApiClient::list_page(const PageQuery& query) {
     const std::string body = form_encode(params);
     const std::string shown = masked_form(params);
     for (int attempt = 0;; ++attempt) {
+        if (!wait_for_slot()) {
+            return make_error(ErrorKind::Interrupted, "interrupted");
+        }
         log(1, fmt::format("POST {} {}", url_for_logs_, shown));
         Expected<BackupPage> page = attempt_once(body);
+        learn(page);
         if (page || !page.error().retryable || attempt >= policy_.retries) {
             return page;
         }
@@ -102,9 +107,47 @@ Expected<BackupPage> ApiClient::list_page(const PageQuery& query) {
         delay = std::max(delay, retry_after_);
         log(1, fmt::format("retry {}/{} in {} ms: {}", attempt + 1, policy_.retries, delay.count(),
                            page.error().message));
+        // For a person watching a terminal (level 0: the caller decides where it shows):
+        // "retrying c1 page 3 (2/4): connection reset", counting attempts.
+        log(0, fmt::format("retrying {} page {} ({}/{}): {}", query.cluster_id,
+                           query.limit > 0 ? query.offset / query.limit + 1 : 1, attempt + 2,
+                           policy_.retries + 1, page.error().message));
         if (!sleep_(delay)) {
             return make_error(ErrorKind::Interrupted, "interrupted");
         }
+    }
+}
+
+bool ApiClient::wait_for_slot() {
+    if (rate_ == nullptr) {
+        return true;
+    }
+    const auto wait = rate_->reserve(AdaptiveRate::Clock::now());
+    if (wait <= AdaptiveRate::Clock::duration::zero()) {
+        return true;
+    }
+    return sleep_(std::chrono::ceil<std::chrono::milliseconds>(wait));
+}
+
+void ApiClient::learn(const Expected<BackupPage>& page) {
+    if (rate_ == nullptr) {
+        return;
+    }
+    const auto now = AdaptiveRate::Clock::now();
+    if (page) {
+        rate_->accepted(now);
+        return;
+    }
+    if (page.error().kind != ErrorKind::Api) {
+        return;  // no answer from the API: says nothing of its rate
+    }
+    if (page.error().ret_code != kRateLimitedRetCode) {
+        rate_->accepted(now);
+        return;
+    }
+    if (auto lowered = rate_->throttled(now)) {
+        log(1, fmt::format("rate limited (RetCode {}): every request now paced at {:.1f} a second",
+                           kRateLimitedRetCode, *lowered));
     }
 }
 
@@ -144,16 +187,19 @@ Expected<BackupPage> ApiClient::attempt_once(const std::string& body) {
 
 ApiPageSource::ApiPageSource(std::unique_ptr<Transport> transport, const Signer& signer,
                              RetryPolicy policy, PageQuery base, std::string url_for_logs,
-                             LogSink log, Sleep sleep)
+                             LogSink log, Sleep sleep, AdaptiveRate* rate)
     : transport_(std::move(transport)),
       client_(*transport_, signer, policy, std::move(url_for_logs), std::move(log),
-              std::move(sleep)),
+              std::move(sleep), rate),
       base_(std::move(base)) {}
 
-Expected<BackupPage> ApiPageSource::fetch(const std::string& cluster_id, std::int64_t offset,
+Expected<BackupPage> ApiPageSource::fetch(const ClusterRef& cluster, std::int64_t offset,
                                           std::int64_t limit) {
     PageQuery query = base_;
-    query.cluster_id = cluster_id;
+    query.cluster_id = cluster.id;
+    if (!cluster.region.empty()) {
+        query.region = cluster.region;
+    }
     query.offset = offset;
     query.limit = limit;
     return client_.list_page(query);

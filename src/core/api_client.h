@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "core/listing.h"
+#include "core/rate_limit.h"
 #include "core/response.h"
 #include "core/retry.h"
 #include "core/signer.h"
@@ -39,8 +40,10 @@ using Sleep = std::function<bool(std::chrono::milliseconds)>;
 
 class ApiClient {
   public:
+    // `rate`, shared by the clients of one run, paces them once the API said 153; null: never.
     ApiClient(Transport& transport, const Signer& signer, RetryPolicy policy,
-              std::string url_for_logs, LogSink log = {}, Sleep sleep = {});
+              std::string url_for_logs, LogSink log = {}, Sleep sleep = {},
+              AdaptiveRate* rate = nullptr);
 
     // The signed parameters that list_page would send for `query`.
     Params signed_params(const PageQuery& query) const;
@@ -49,6 +52,10 @@ class ApiClient {
 
   private:
     Expected<BackupPage> attempt_once(const std::string& body);
+    // Waits for this request's slot of the shared rate; false when the wait was cut short.
+    bool wait_for_slot();
+    // Tells the shared rate how the API answered.
+    void learn(const Expected<BackupPage>& page);
     void log(int verbosity, std::string_view line) const;
 
     Transport& transport_;
@@ -57,6 +64,7 @@ class ApiClient {
     std::string url_for_logs_;
     LogSink log_;
     Sleep sleep_;
+    AdaptiveRate* rate_;
     std::mt19937_64 random_;
     std::chrono::milliseconds retry_after_{0};  // from the last error response
 };
@@ -65,9 +73,11 @@ class ApiClient {
 class ApiPageSource final : public PageSource {
   public:
     ApiPageSource(std::unique_ptr<Transport> transport, const Signer& signer, RetryPolicy policy,
-                  PageQuery base, std::string url_for_logs, LogSink log = {}, Sleep sleep = {});
+                  PageQuery base, std::string url_for_logs, LogSink log = {}, Sleep sleep = {},
+                  AdaptiveRate* rate = nullptr);
 
-    Expected<BackupPage> fetch(const std::string& cluster_id, std::int64_t offset,
+    // Signed for the cluster's region when it has one, else for the base query's.
+    Expected<BackupPage> fetch(const ClusterRef& cluster, std::int64_t offset,
                                std::int64_t limit) override;
     void abort() override { transport_->abort(); }
 

@@ -25,11 +25,21 @@ inline const std::vector<std::string>& documented_fields() {
 // name it like an API field.
 inline constexpr std::string_view kClusterIdField = "ClusterId";
 
-// The fields --fields and --sort-by accept: the documented ones, then ClusterId.
+// A field the API sends without documenting it (the emulator too), shown in json.
+inline constexpr std::string_view kBackupNameField = "BackupName";
+
+// The extra field a backup gains when the clusters listed are in more than one region (--ids-from
+// lines "REGION ID"): the region its cluster was asked in.
+inline constexpr std::string_view kRegionField = "Region";
+
+// The fields --fields and --sort-by accept: the documented ones, BackupName, then ClusterId and
+// Region.
 inline const std::vector<std::string>& selectable_fields() {
     static const std::vector<std::string> fields = [] {
         std::vector<std::string> all = documented_fields();
+        all.emplace_back(kBackupNameField);
         all.emplace_back(kClusterIdField);
+        all.emplace_back(kRegionField);
         return all;
     }();
     return fields;

@@ -34,7 +34,7 @@ struct Outcome {
 
 class Scheduler {
   public:
-    Scheduler(const std::vector<std::string>& ids, const ListingOptions& options,
+    Scheduler(const std::vector<ClusterRef>& ids, const ListingOptions& options,
               const PageSourceFactory& sources, ListingObserver& observer,
               Cancellation* cancellation)
         : ids_(ids),
@@ -233,7 +233,7 @@ class Scheduler {
         return progress;
     }
 
-    const std::vector<std::string>& ids_;
+    const std::vector<ClusterRef>& ids_;
     ListingOptions options_;
     const PageSourceFactory& sources_;
     ListingObserver& observer_;
@@ -261,10 +261,10 @@ class Scheduler {
 
 }  // namespace
 
-Status run_listing(const std::vector<std::string>& cluster_ids, const ListingOptions& options,
+Status run_listing(const std::vector<ClusterRef>& clusters, const ListingOptions& options,
                    const PageSourceFactory& sources, ListingObserver& observer,
                    Cancellation* cancellation) {
-    Scheduler scheduler(cluster_ids, options, sources, observer, cancellation);
+    Scheduler scheduler(clusters, options, sources, observer, cancellation);
     return scheduler.run();
 }
 

@@ -16,11 +16,20 @@
 
 namespace tidb_backups {
 
+// A cluster to list: its id, and the region it lives in (empty: the page source's own, i.e.
+// --region). Each cluster's requests are signed with its region.
+struct ClusterRef {
+    std::string id;
+    std::string region;
+
+    bool operator==(const ClusterRef&) const = default;
+};
+
 // Where pages come from; one per worker, used by that worker's thread only.
 class PageSource {
   public:
     virtual ~PageSource() = default;
-    virtual Expected<BackupPage> fetch(const std::string& cluster_id, std::int64_t offset,
+    virtual Expected<BackupPage> fetch(const ClusterRef& cluster, std::int64_t offset,
                                        std::int64_t limit) = 0;
     // Cuts a request in progress; called from another thread when the listing is cancelled.
     virtual void abort() {}
@@ -60,7 +69,7 @@ struct ListingOptions {
 
 // Runs until every cluster has finished or failed. Returns an error only when `cancellation`
 // fired (ErrorKind::Interrupted); per-cluster failures go to the observer.
-Status run_listing(const std::vector<std::string>& cluster_ids, const ListingOptions& options,
+Status run_listing(const std::vector<ClusterRef>& clusters, const ListingOptions& options,
                    const PageSourceFactory& sources, ListingObserver& observer,
                    Cancellation* cancellation = nullptr);
 

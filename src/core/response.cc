@@ -188,7 +188,7 @@ Status append_backups(BackupObject& data, std::vector<BackupObject>& out) {
 }  // namespace
 
 bool is_retryable_ret_code(int ret_code) {
-    return ret_code == 153 || ret_code >= 2000;
+    return ret_code == kRateLimitedRetCode || ret_code >= 2000;
 }
 
 Expected<BackupPage> parse_backup_page(std::string_view body) {

@@ -30,6 +30,9 @@ struct BackupPage {
 // for RetCode != 0. Bytes that are not UTF-8 and escapes of half a surrogate pair become U+FFFD.
 Expected<BackupPage> parse_backup_page(std::string_view body);
 
+// "Rate limit exceeded": the API asks the client to slow down.
+inline constexpr int kRateLimitedRetCode = 153;
+
 // RetCodes after which the same request may succeed: 153 (rate limited) and >= 2000 (server side).
 bool is_retryable_ret_code(int ret_code);
 

@@ -27,6 +27,8 @@ SortKey sort_key(const ClusterBackup& row, const std::string& field) {
     SortKey key;
     if (field == kClusterIdField) {
         key.text = std::string(row.cluster_id);
+    } else if (field == kRegionField) {
+        key.text = std::string(row.region);
     } else {
         if (is_numeric_field(field)) {
             if (auto number = field_integer(row.backup, field)) {

@@ -19,7 +19,7 @@ struct Selection {
     std::optional<std::int64_t> since;   // BackupStartTime >= since (epoch seconds)
     std::optional<std::int64_t> until;   // BackupStartTime < until: half-open, so a day is
                                          // --since 2026-11-27 --until 2026-11-28
-    std::optional<std::string> sort_by;  // an API field or ClusterId, spelled as documented
+    std::optional<std::string> sort_by;  // an API field, ClusterId or Region, as documented
     bool reverse = false;                // descending sort; without sort_by, API order reversed
 
     // Whether `backup` passes every filter. A backup without an integer BackupStartTime fails
@@ -38,6 +38,7 @@ void filter_backups(std::vector<BackupObject>& backups, const Selection& selecti
 struct ClusterBackup {
     std::string_view cluster_id;  // points into the caller's list of ids
     BackupObject backup;
+    std::string_view region = {};  // the same
 };
 
 // Fields whose values sort as numbers: the epoch-second times and the size in MB.

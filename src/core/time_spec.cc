@@ -128,7 +128,10 @@ std::optional<std::int64_t> parse_iso(std::string_view text) {
 
 }  // namespace
 
-std::optional<std::int64_t> parse_duration(std::string_view text) {
+namespace {
+
+// Milliseconds in "90m", "1h30m" (and "100ms" when `millis` allows it), or nullopt.
+std::optional<std::int64_t> duration_millis(std::string_view text, bool millis) {
     if (text.empty()) {
         return std::nullopt;
     }
@@ -141,8 +144,14 @@ std::optional<std::int64_t> parse_duration(std::string_view text) {
             return std::nullopt;  // no number, or a number without a unit
         }
         pos = static_cast<std::size_t>(end - text.data());
-        auto unit = unit_seconds(text[pos]);
-        ++pos;
+        std::optional<std::int64_t> unit;
+        if (millis && text.substr(pos, 2) == "ms") {
+            unit = 1;
+            pos += 2;
+        } else if (auto seconds = unit_seconds(text[pos])) {
+            unit = *seconds * 1000;
+            ++pos;
+        }
         constexpr std::int64_t kLimit = std::numeric_limits<std::int64_t>::max() / 4;
         if (!unit || amount < 0 || amount > kLimit / *unit || total > kLimit - amount * *unit) {
             return std::nullopt;
@@ -153,6 +162,20 @@ std::optional<std::int64_t> parse_duration(std::string_view text) {
         return std::nullopt;
     }
     return total;
+}
+
+}  // namespace
+
+std::optional<std::int64_t> parse_duration(std::string_view text) {
+    std::optional<std::int64_t> millis = duration_millis(text, false);
+    if (!millis) {
+        return std::nullopt;
+    }
+    return *millis / 1000;
+}
+
+std::optional<std::int64_t> parse_duration_millis(std::string_view text) {
+    return duration_millis(text, true);
 }
 
 std::optional<std::int64_t> parse_time_point(std::string_view text, std::int64_t now) {

@@ -14,6 +14,10 @@ namespace tidb_backups {
 // a bare number, zero or a negative value: units are required so "30" is not ambiguous).
 std::optional<std::int64_t> parse_duration(std::string_view text);
 
+// Milliseconds in the same forms, plus "ms" for a part shorter than a second: "100ms", "2s",
+// "1m30s", "1s500ms"; nullopt for anything else, zero or negative included.
+std::optional<std::int64_t> parse_duration_millis(std::string_view text);
+
 // Epoch seconds of an ISO 8601 date or date-time, or of `now` minus an age; a date or time
 // without a zone is local time (TZ honoured). nullopt when it is neither.
 std::optional<std::int64_t> parse_time_point(std::string_view text, std::int64_t now);

@@ -29,6 +29,8 @@ double draw(std::uint64_t seed, std::int64_t sequence) {
 
 std::string_view fault_name(Fault fault) {
     switch (fault) {
+        case Fault::RateLimited:
+            return "rate-limited";
         case Fault::Drop:
             return "drop";
         case Fault::Hang:

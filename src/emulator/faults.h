@@ -38,7 +38,8 @@ struct FaultPlan {
 };
 
 // When several faults apply to one request, the first in this order wins.
-enum class Fault { Drop, Hang, Stall, Truncate, Fail, Malformed, RetCode, None };
+// RateLimited is not the plan's: the server's --rate-limit puts it over any of them.
+enum class Fault { RateLimited, Drop, Hang, Stall, Truncate, Fail, Malformed, RetCode, None };
 
 std::string_view fault_name(Fault fault);
 

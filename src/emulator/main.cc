@@ -241,6 +241,11 @@ void define_fault_flags(CLI::App& app, Flags& flags) {
         ->type_name("MS")
         ->check(CLI::Range(std::int64_t{0}, max_latency))
         ->group(group);
+    app.add_option("--rate-limit", flags.server.rate_limit,
+                   "Answer RetCode 153 to requests past N a second (a second's worth at once)")
+        ->type_name("N")
+        ->check(CLI::Range(0.001, tidb_backups::emulator::kMaxRateLimit))
+        ->group(group);
     count("--drop-first", faults.drop_first, "Drop the connection of the first N requests");
     count("--hang-first", faults.hang_first, "Never answer the first N requests");
     count("--stall-first", faults.stall_first,

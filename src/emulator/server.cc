@@ -93,6 +93,7 @@ nlohmann::ordered_json ServerStats::to_json() const {
     json["requests"] = requests;
     json["connections"] = connections;
     json["signature_failures"] = signature_failures;
+    json["rate_limited"] = rate_limited;
     json["recent"] = nlohmann::ordered_json::array();
     for (const auto& request : recent) {
         nlohmann::ordered_json entry = nlohmann::ordered_json::object();
@@ -114,7 +115,11 @@ EmulatorServer::EmulatorServer(ServerOptions options)
       catalog_(options_.catalog),
       faults_(options_.faults),
       transition_(options_.transition),
-      http_(http_options(options_), *this) {}
+      http_(http_options(options_), *this) {
+    if (options_.rate_limit) {
+        rate_limit_.emplace(*options_.rate_limit, TokenBucket::Clock::now());
+    }
+}
 
 EmulatorServer::~EmulatorServer() {
     stop();
@@ -149,8 +154,11 @@ void EmulatorServer::stop() {
 
 ServerStats EmulatorServer::stats() const {
     std::lock_guard lock(stats_mutex_);
-    return ServerStats{
-        requests_, connections_, signature_failures_, {recent_.begin(), recent_.end()}};
+    return ServerStats{requests_,
+                       connections_,
+                       signature_failures_,
+                       rate_limited_,
+                       {recent_.begin(), recent_.end()}};
 }
 
 HttpResponse EmulatorServer::handle_stats() const {
@@ -192,7 +200,12 @@ Answer EmulatorServer::handle_api(const HttpRequest& request, HttpConnection& co
     Params params = request_params(request);
     RecordedRequest recorded{param(params, "Id"), param(params, "Limit"), param(params, "Offset"),
                              param(params, "Region")};
-    const Decision decision = faults_.next();
+    Decision decision = faults_.next();
+    if (rate_limit_ && !rate_limit_->take(TokenBucket::Clock::now())) {
+        decision.fault = Fault::RateLimited;
+        std::lock_guard lock(stats_mutex_);
+        ++rate_limited_;
+    }
     record(connection, recorded);
 
     struct Decided {
@@ -237,6 +250,14 @@ Answer EmulatorServer::answer_api(const Params& params, const Decision& decision
     HttpResponse response;
     Answer answer;
     switch (decision.fault) {
+        case Fault::RateLimited: {
+            nlohmann::ordered_json body = {
+                {"Action", kResponseAction}, {"RetCode", 153}, {"Message", ret_code_message(153)}};
+            send_json(response, std::move(body));
+            outcome = "200 RetCode 153 (over --rate-limit)";
+            answer = Answer::respond(std::move(response));
+            break;
+        }
         case Fault::Drop:
             outcome = "connection dropped";
             return Answer::reset();

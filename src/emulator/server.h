@@ -21,6 +21,7 @@
 #include "emulator/faults.h"
 #include "emulator/hostile.h"
 #include "emulator/http_server.h"
+#include "emulator/rate_limit.h"
 #include "emulator/transition.h"
 
 namespace tidb_backups::emulator {
@@ -48,6 +49,9 @@ struct ServerOptions {
     // service does not know (--unknown-id).
     std::set<std::string, std::less<>> unknown_ids;
     FaultPlan faults;
+    // Requests a second (token bucket, a second's worth at once); over it, RetCode 153. A
+    // request over the limit still takes its place in the plan's first-N windows.
+    std::optional<double> rate_limit;
     ResponseShape shape = ResponseShape::Data;
     bool ret_code_as_string = false;  // "RetCode":"0"
     bool omit_total_count = false;
@@ -86,9 +90,10 @@ struct ServerStats {
     std::int64_t requests = 0;            // API requests (the stats endpoint is not counted)
     std::int64_t connections = 0;         // connections that carried them
     std::int64_t signature_failures = 0;  // answered with RetCode 171
+    std::int64_t rate_limited = 0;        // answered with RetCode 153 by --rate-limit
     std::vector<RecordedRequest> recent;  // the last kRecentRequests, oldest first
 
-    // {"requests":N,"connections":M,"signature_failures":K,"recent":[{"Id":..,"Limit":..,
+    // {"requests":N,"connections":M,"signature_failures":K,"rate_limited":L,"recent":[{"Id":..,"Limit":..,
     // "Offset":..,"Region":..}]}: Limit and Offset as numbers when they are integers, absent
     // parameters as null. Values are the bytes sent: dump() them with the replace error handler
     // (or use to_text()), since a client may send bytes that are not UTF-8.
@@ -140,12 +145,14 @@ class EmulatorServer : private HttpHandler {
     Catalog catalog_;
     FaultInjector faults_;
     BackupTransition transition_;
+    std::optional<TokenBucket> rate_limit_;
     HttpServer http_;
     int port_ = 0;
 
     mutable std::mutex stats_mutex_;
     std::int64_t requests_ = 0;
     std::int64_t signature_failures_ = 0;
+    std::int64_t rate_limited_ = 0;
     std::int64_t connections_ = 0;
     std::deque<RecordedRequest> recent_;
 };

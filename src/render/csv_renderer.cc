@@ -88,6 +88,8 @@ void DelimitedRenderer::add(const BackupRow& row) {
     for (const auto& field : fields_) {
         if (field == kClusterIdField) {
             values.emplace_back(row.cluster_id);
+        } else if (field == kRegionField) {
+            values.emplace_back(row.region);
         } else if (auto time = formatted_time(row.backup, field, time_format_)) {
             values.push_back(std::move(*time));
         } else {

@@ -33,14 +33,19 @@ BackupObject JsonRenderer::shape(const BackupRow& row) const {
 }
 
 BackupObject JsonRenderer::select(const BackupRow& row) const {
-    if (options_.fields.empty() && !options_.cluster_column) {
+    if (options_.fields.empty() && !options_.cluster_column && !options_.region_column) {
         return row.backup;
     }
     BackupObject shaped = BackupObject::object();
     if (options_.fields.empty()) {
-        shaped[std::string(kClusterIdField)] = std::string(row.cluster_id);
+        if (options_.cluster_column) {
+            shaped[std::string(kClusterIdField)] = std::string(row.cluster_id);
+        }
+        if (options_.region_column) {
+            shaped[std::string(kRegionField)] = std::string(row.region);
+        }
         for (const auto& [key, value] : row.backup.items()) {
-            if (key != kClusterIdField) {
+            if (!shaped.contains(key)) {
                 shaped[key] = value;
             }
         }
@@ -49,6 +54,8 @@ BackupObject JsonRenderer::select(const BackupRow& row) const {
     for (const auto& field : options_.fields) {
         if (field == kClusterIdField) {
             shaped[field] = std::string(row.cluster_id);
+        } else if (field == kRegionField) {
+            shaped[field] = std::string(row.region);
         } else if (auto it = row.backup.find(field); it != row.backup.end()) {
             shaped[field] = *it;
         } else {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/ascii.h"
 #include "render/csv_renderer.h"
 #include "render/json_renderer.h"
 #include "render/table_renderer.h"
@@ -20,7 +21,7 @@ std::optional<OutputFormat> parse_output_format(std::string_view name) {
                                                 OutputFormat::Tsv};
     const auto& names = output_format_names();
     for (std::size_t i = 0; i < names.size(); ++i) {
-        if (names[i] == name) {
+        if (same_ignoring_ascii_case(names[i], name)) {  // -o JSON as well as -o json
             return kFormats[i];
         }
     }
@@ -56,9 +57,13 @@ std::optional<std::string> formatted_time(const BackupObject& backup, std::strin
 
 std::vector<std::string> effective_fields(const RenderOptions& options) {
     std::vector<std::string> fields = options.fields.empty() ? documented_fields() : options.fields;
-    bool named = std::find(fields.begin(), fields.end(), kClusterIdField) != fields.end();
-    if (options.cluster_column && options.fields.empty() && !named) {
-        fields.insert(fields.begin(), std::string(kClusterIdField));
+    if (options.fields.empty()) {
+        if (options.region_column) {
+            fields.insert(fields.begin(), std::string(kRegionField));
+        }
+        if (options.cluster_column) {
+            fields.insert(fields.begin(), std::string(kClusterIdField));
+        }
     }
     return fields;
 }

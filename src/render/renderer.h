@@ -3,6 +3,7 @@
 // a listing that fails or is interrupted never leaves a truncated array or table.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -32,6 +33,7 @@ struct RenderOptions {
     bool headers = true;              // header row of table, csv and tsv
     bool utc = false;                 // table times in UTC instead of the local zone
     bool cluster_column = false;      // several clusters: ClusterId comes first
+    bool region_column = false;       // clusters in several regions: Region comes after it
     TimeFormat time_format = TimeFormat::Raw;  // csv, tsv, json, ndjson (the table is human)
     // Decided by the caller from the terminal, --color and the environment.
     // stdout is a terminal: no control character from the server may reach it. csv and tsv then
@@ -41,12 +43,15 @@ struct RenderOptions {
     // The table only:
     bool color = false;  // State in colour (ANSI SGR): Success green, Failed red, else yellow
     int width = 0;       // fit lines to this many columns by shortening free text; 0: no limit
+    // The time now (epoch seconds) for a Running backup's DURATION so far; 0: unknown ("-").
+    std::int64_t now = 0;
 };
 
 // One backup and the cluster it belongs to.
 struct BackupRow {
     std::string_view cluster_id;
     const BackupObject& backup;
+    std::string_view region = {};  // the cluster's region
 };
 
 class Renderer {
@@ -68,7 +73,7 @@ std::optional<std::string> formatted_time(const BackupObject& backup, std::strin
                                           TimeFormat format);
 
 // The columns a renderer shows: `options.fields` if given, else the documented fields, with
-// ClusterId first when there are several clusters and it was not named.
+// ClusterId first when there are several clusters, then Region when they span several regions.
 std::vector<std::string> effective_fields(const RenderOptions& options);
 
 }  // namespace tidb_backups

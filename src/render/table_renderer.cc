@@ -40,15 +40,18 @@ std::string coloured_state(std::string_view state, std::string_view shown) {
 }
 
 bool is_free_text(std::string_view field) {
-    return field != "BackupId" && field != kClusterIdField && field != "BackupStartTime" &&
-           field != "BackupEndTime" && field != "BackupSize" && field != kDurationColumn;
+    return field != "BackupId" && field != kClusterIdField && field != kRegionField &&
+           field != "BackupStartTime" && field != "BackupEndTime" && field != "BackupSize" &&
+           field != kDurationColumn;
 }
+
+}  // namespace
 
 std::string header_for(std::string_view field) {
     static constexpr std::pair<std::string_view, std::string_view> kHeaders[] = {
-        {"BackupId", "BACKUP ID"},   {"BackupStartTime", "STARTED"}, {"BackupEndTime", "ENDED"},
-        {"BackupSize", "SIZE"},      {"BackupType", "TYPE"},         {"BackupName", "NAME"},
-        {kClusterIdField, "CLUSTER"}};
+        {"BackupId", "BACKUP ID"},    {"BackupStartTime", "STARTED"}, {"BackupEndTime", "ENDED"},
+        {"BackupSize", "SIZE"},       {"BackupType", "TYPE"},         {"BackupName", "NAME"},
+        {kClusterIdField, "CLUSTER"}, {kRegionField, "REGION"}};
     for (const auto& [name, header] : kHeaders) {
         if (field == name) {
             return std::string(header);
@@ -61,8 +64,6 @@ std::string header_for(std::string_view field) {
     return upper;
 }
 
-}  // namespace
-
 TableRenderer::TableRenderer(const RenderOptions& options, std::ostream& out)
     : options_(options), out_(out) {
     std::vector<std::string> fields = options.fields;
@@ -72,6 +73,9 @@ TableRenderer::TableRenderer(const RenderOptions& options, std::ostream& out)
         fields = {
             "BackupId",  "State", "BackupType", "BackupStartTime", std::string(kDurationColumn),
             "BackupSize"};
+        if (options.region_column) {
+            fields.insert(fields.begin(), std::string(kRegionField));
+        }
         if (options.cluster_column) {
             fields.insert(fields.begin(), std::string(kClusterIdField));
         }
@@ -87,10 +91,18 @@ std::string TableRenderer::cell(const Column& column, const BackupRow& row) cons
     if (column.field == kClusterIdField) {
         return sanitize_for_terminal(row.cluster_id);
     }
+    if (column.field == kRegionField) {
+        return sanitize_for_terminal(row.region);
+    }
     if (column.field == kDurationColumn) {
         auto start = field_integer(backup, "BackupStartTime");
         auto end = field_integer(backup, "BackupEndTime");
         std::int64_t seconds = 0;
+        // A Running backup has no end yet: its duration so far.
+        if (start && *start > 0 && (!end || *end <= 0) && options_.now >= *start &&
+            same_ignoring_ascii_case(field_text(backup, "State"), "Running")) {
+            return human_duration(options_.now - *start);
+        }
         // A server may send any 64-bit times: a difference that does not fit is no duration.
         if (!start || !end || *end <= 0 || *end < *start ||
             __builtin_sub_overflow(*end, *start, &seconds)) {
@@ -114,6 +126,19 @@ std::string TableRenderer::cell(const Column& column, const BackupRow& row) cons
 }
 
 void TableRenderer::add(const BackupRow& row) {
+    if (!options_.utc) {
+        for (const char* field : {"BackupStartTime", "BackupEndTime"}) {
+            auto time = field_integer(row.backup, field);
+            std::optional<long> offset = time && *time > 0 ? utc_offset_at(*time) : std::nullopt;
+            if (!offset) {
+                continue;
+            }
+            if (zone_offset_ && *zone_offset_ != *offset) {
+                zones_differ_ = true;
+            }
+            zone_offset_ = offset;
+        }
+    }
     std::vector<std::string> cells;
     cells.reserve(columns_.size());
     for (const auto& column : columns_) {
@@ -123,11 +148,28 @@ void TableRenderer::add(const BackupRow& row) {
     rows_.push_back(std::move(cells));
 }
 
+std::vector<std::string> TableRenderer::header_cells() const {
+    // "STARTED (UTC+8)": which clock the times are on. Times on two offsets (a daylight-saving
+    // change inside the listing) are "(local)": each is the local time of its date.
+    const std::string zone = options_.utc    ? std::string("UTC")
+                             : zones_differ_ ? std::string("local")
+                             : zone_offset_  ? utc_offset_label(*zone_offset_)
+                                             : std::string();
+    std::vector<std::string> headers;
+    for (const auto& column : columns_) {
+        const bool time = column.field == "BackupStartTime" || column.field == "BackupEndTime";
+        headers.push_back(time && !zone.empty() ? column.header + " (" + zone + ")"
+                                                : column.header);
+    }
+    return headers;
+}
+
 std::vector<std::size_t> TableRenderer::column_widths() const {
     std::vector<std::size_t> widths(columns_.size(), 0);
     if (options_.headers) {
+        const std::vector<std::string> headers = header_cells();
         for (std::size_t c = 0; c < columns_.size(); ++c) {
-            widths[c] = display_width(columns_[c].header);
+            widths[c] = display_width(headers[c]);
         }
     }
     for (const auto& cells : rows_) {
@@ -143,15 +185,24 @@ std::vector<std::size_t> TableRenderer::column_widths() const {
         total += width;
     }
     // One column at a time, always the widest free-text one, so a long name gives way before a
-    // short state does; ids, times, sizes and durations are never cut.
+    // short type does. State, the column people read the table for, gives way only once every
+    // other free text is at its shortest; ids, times, sizes and durations are never cut.
     const auto limit = static_cast<std::size_t>(options_.width);
-    while (total > limit) {
+    const auto widest_to_cut = [&](bool state_too) {
         std::optional<std::size_t> widest;
         for (std::size_t c = 0; c < columns_.size(); ++c) {
-            if (columns_[c].free_text && widths[c] > kShortestCut &&
-                (!widest || widths[c] > widths[*widest])) {
+            const bool allowed =
+                columns_[c].free_text && (state_too || columns_[c].field != "State");
+            if (allowed && widths[c] > kShortestCut && (!widest || widths[c] > widths[*widest])) {
                 widest = c;
             }
+        }
+        return widest;
+    };
+    while (total > limit) {
+        std::optional<std::size_t> widest = widest_to_cut(false);
+        if (!widest) {
+            widest = widest_to_cut(true);
         }
         if (!widest) {
             break;  // nothing left to shorten: the terminal wraps the rest
@@ -197,11 +248,7 @@ void TableRenderer::finish() {
     }
     std::vector<std::size_t> widths = column_widths();
     if (options_.headers) {
-        std::vector<std::string> headers;
-        for (const auto& column : columns_) {
-            headers.push_back(column.header);
-        }
-        write_line(headers, widths, true);
+        write_line(header_cells(), widths, true);
     }
     for (const auto& cells : rows_) {
         write_line(cells, widths, false);

@@ -5,7 +5,9 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "render/renderer.h"
@@ -18,6 +20,10 @@ namespace tidb_backups {
 // few hundred characters at most, and a 300-character one is still shown whole. json, ndjson,
 // csv and tsv always carry the whole value.
 inline constexpr std::size_t kMaxCellWidth = 1000;
+
+// The table's header of `field`: "STARTED" for BackupStartTime, "SIZE" for BackupSize; --fields
+// and --sort-by accept these too.
+std::string header_for(std::string_view field);
 
 class TableRenderer final : public Renderer {
   public:
@@ -35,6 +41,8 @@ class TableRenderer final : public Renderer {
     };
 
     std::string cell(const Column& column, const BackupRow& row) const;
+    // The header row: each column's header, the time columns with their zone.
+    std::vector<std::string> header_cells() const;
     // Column widths: the widest cell (and header), then narrowed to fit options_.width.
     std::vector<std::size_t> column_widths() const;
     void write_line(const std::vector<std::string>& cells, const std::vector<std::size_t>& widths,
@@ -44,6 +52,10 @@ class TableRenderer final : public Renderer {
     std::ostream& out_;
     std::vector<Column> columns_;
     std::vector<std::vector<std::string>> rows_;
+    // The UTC offset of the local times shown, for the time headers: one offset for all, or
+    // none when they differ (a daylight-saving change inside the listing).
+    std::optional<long> zone_offset_;
+    bool zones_differ_ = false;
 };
 
 }  // namespace tidb_backups

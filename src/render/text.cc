@@ -157,6 +157,29 @@ std::string human_time(std::int64_t epoch_seconds, bool utc) {
     return written == 0 ? std::to_string(epoch_seconds) : std::string(buffer, written);
 }
 
+std::optional<long> utc_offset_at(std::int64_t epoch_seconds) {
+    static const bool zone_loaded = (tzset(), true);
+    (void)zone_loaded;
+    std::time_t time = static_cast<std::time_t>(epoch_seconds);
+    std::tm parts{};
+    if (localtime_r(&time, &parts) == nullptr) {
+        return std::nullopt;
+    }
+    return parts.tm_gmtoff;
+}
+
+std::string utc_offset_label(long offset_seconds) {
+    if (offset_seconds == 0) {
+        return "UTC";
+    }
+    const long magnitude = offset_seconds < 0 ? -offset_seconds : offset_seconds;
+    const char sign = offset_seconds < 0 ? '-' : '+';
+    const long hours = magnitude / 3600;
+    const long minutes = magnitude % 3600 / 60;
+    return minutes == 0 ? fmt::format("UTC{}{}", sign, hours)
+                        : fmt::format("UTC{}{}:{:02}", sign, hours, minutes);
+}
+
 std::string iso_time_utc(std::int64_t epoch_seconds) {
     std::time_t time = static_cast<std::time_t>(epoch_seconds);
     std::tm parts{};

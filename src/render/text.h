@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -38,6 +39,13 @@ std::string human_time(std::int64_t epoch_seconds, bool utc);
 
 // "2026-11-27T03:00:00Z": ISO 8601 in UTC, for --time-format iso.
 std::string iso_time_utc(std::int64_t epoch_seconds);
+
+// The local zone's offset from UTC at `epoch_seconds`, in seconds (TZ honoured); nullopt when
+// the time cannot be converted.
+std::optional<long> utc_offset_at(std::int64_t epoch_seconds);
+
+// "UTC", "UTC+8", "UTC-3:30": an offset from UTC, as the table's time headers show it.
+std::string utc_offset_label(long offset_seconds);
 
 // "45s", "12m05s", "1h02m", "3d04h".
 std::string human_duration(std::int64_t seconds);

@@ -15,7 +15,7 @@ using testing::TempDir;
 
 namespace {
 
-const std::vector<std::string> kCommands = {"check", "completion", "configure", "list"};
+const std::vector<std::string> kCommands = {"check", "completion", "configure", "list", "wait"};
 const std::vector<std::string> kFormats = {"csv", "json", "ndjson", "table", "tsv"};
 
 bool contains(const std::vector<std::string>& list, const std::string& item) {
@@ -144,8 +144,9 @@ TEST_CASE("bash completes commands, flags, their values and profiles", "[e2e][co
     CHECK(complete({"tidb-backups", "list", "--color", "al"}) ==
           std::vector<std::string>{"always"});
     CHECK(complete({"tidb-backups", "list", "--fields", "BackupId,State,Backup"}) ==
-          std::vector<std::string>{"BackupId,State,BackupEndTime", "BackupId,State,BackupSize",
-                                   "BackupId,State,BackupStartTime", "BackupId,State,BackupType"});
+          std::vector<std::string>{"BackupId,State,BackupEndTime", "BackupId,State,BackupName",
+                                   "BackupId,State,BackupSize", "BackupId,State,BackupStartTime",
+                                   "BackupId,State,BackupType"});
     CHECK(complete({"tidb-backups", "list", "--sort-by", "c"}) ==
           std::vector<std::string>{"ClusterId"});
     CHECK(complete({"tidb-backups", "list", "--state", ""}) ==
@@ -186,8 +187,8 @@ TEST_CASE("zsh completes commands, flags, their values and profiles", "[e2e][com
     CHECK(complete("tidb-backups --color ") == std::vector<std::string>{"always", "auto", "never"});
     // _values offers the fields not listed yet, after the comma.
     CHECK(complete("tidb-backups list --fields BackupId,State,") ==
-          std::vector<std::string>{"BackupEndTime", "BackupSize", "BackupStartTime", "BackupType",
-                                   "ClusterId"});
+          std::vector<std::string>{"BackupEndTime", "BackupName", "BackupSize", "BackupStartTime",
+                                   "BackupType", "ClusterId", "Region"});
     CHECK(complete("tidb-backups check --state ") ==
           std::vector<std::string>{"Failed", "Running", "Success"});
     CHECK(complete("tidb-backups completion ") == std::vector<std::string>{"bash", "fish", "zsh"});
@@ -213,8 +214,9 @@ TEST_CASE("fish completes commands, flags, their values and profiles", "[e2e][co
     CHECK(complete("tidb-backups list --output=nd") == std::vector<std::string>{"--output=ndjson"});
     CHECK(complete("tidb-backups --color ") == std::vector<std::string>{"always", "auto", "never"});
     CHECK(complete("tidb-backups list --fields BackupId,State,Backup") ==
-          std::vector<std::string>{"BackupId,State,BackupEndTime", "BackupId,State,BackupSize",
-                                   "BackupId,State,BackupStartTime", "BackupId,State,BackupType"});
+          std::vector<std::string>{"BackupId,State,BackupEndTime", "BackupId,State,BackupName",
+                                   "BackupId,State,BackupSize", "BackupId,State,BackupStartTime",
+                                   "BackupId,State,BackupType"});
     CHECK(complete("tidb-backups list --state ") ==
           std::vector<std::string>{"Failed", "Running", "Success"});
     CHECK(complete("tidb-backups completion ") == std::vector<std::string>{"bash", "fish", "zsh"});

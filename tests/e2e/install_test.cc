@@ -16,13 +16,14 @@ namespace {
 
 const std::vector<std::string> kFormats = {"csv", "json", "ndjson", "table", "tsv"};
 
-// Where each installed file goes, from the prefix.
+// Where each installed file goes, from a prefix other than /usr (/usr/local, say).
 const std::vector<std::string> kInstalledFiles = {
     "bin/tidb-backups",
     "bin/tidb-backups-emulator",
     "share/man/man1/tidb-backups.1",
+    "share/man/man1/tidb-backups-emulator.1",
     "share/bash-completion/completions/tidb-backups",
-    "share/zsh/vendor-completions/_tidb-backups",
+    "share/zsh/site-functions/_tidb-backups",
     "share/fish/vendor_completions.d/tidb-backups.fish",
     "share/doc/tidb-backups/README.md",
 };
@@ -77,7 +78,7 @@ TEST_CASE(
     }
     CHECK(read_or_empty(installed.path("share/bash-completion/completions/tidb-backups")) ==
           generated_script("bash"));
-    CHECK(read_or_empty(installed.path("share/zsh/vendor-completions/_tidb-backups")) ==
+    CHECK(read_or_empty(installed.path("share/zsh/site-functions/_tidb-backups")) ==
           generated_script("zsh"));
     CHECK(read_or_empty(installed.path("share/fish/vendor_completions.d/tidb-backups.fish")) ==
           generated_script("fish"));
@@ -137,8 +138,9 @@ TEST_CASE("bash-completion, zsh and fish find the installed completion scripts b
     if (!have_shell("zsh")) {
         testing::mark_skipped("zsh is not installed (apt-get install zsh)");
     } else {
-        // compinit autoloads _tidb-backups from $fpath, as from /usr/share/zsh/vendor-completions.
-        CHECK(zsh_complete(session, ZshLoad::Fpath, installed.path("share/zsh/vendor-completions"),
+        // compinit autoloads _tidb-backups from $fpath, as from
+        // /usr/local/share/zsh/site-functions.
+        CHECK(zsh_complete(session, ZshLoad::Fpath, installed.path("share/zsh/site-functions"),
                            "tidb-backups list -o ") == kFormats);
     }
     if (!have_shell("fish")) {
@@ -195,7 +197,11 @@ TEST_CASE("cpack -G DEB makes a package with its dependencies, metadata and file
     auto contents = run({dpkg_deb, "-c", deb}, env);
     INFO(contents.describe());
     REQUIRE(contents.exit_code == 0);
-    for (const auto& file : kInstalledFiles) {
+    for (std::string file : kInstalledFiles) {
+        // Under /usr the zsh completion goes where Debian's zsh looks for packages' ones.
+        if (file == "share/zsh/site-functions/_tidb-backups") {
+            file = "share/zsh/vendor-completions/_tidb-backups";
+        }
         INFO("the package lacks /usr/" << file);
         CHECK(contents.out.find("./usr/" + file + "\n") != std::string::npos);
     }

@@ -57,7 +57,7 @@ TEST_CASE("local time: New York times in the table follow EDT, then EST", "[e2e]
                                            "15",   "--limit", "6"};
     CHECK(output_lines(cli, args) ==
           Lines{
-              "BACKUP ID      STATE    TYPE       STARTED           DURATION     SIZE",
+              "BACKUP ID      STATE    TYPE       STARTED (local)   DURATION     SIZE",
               "bk-e91e0b6158  Success  Manual     2026-11-03 02:45    24m03s   32 GiB",
               "bk-8059a4eb42  Success  Automatic  2026-11-02 02:48    10m48s   55 GiB",
               "bk-ad39933322  Success  Manual     2026-11-01 02:50    12m34s   32 GiB",
@@ -70,7 +70,7 @@ TEST_CASE("local time: New York times in the table follow EDT, then EST", "[e2e]
     std::vector<std::string> utc = args;
     utc.emplace_back("--utc");
     const Lines in_utc = {
-        "BACKUP ID      STATE    TYPE       STARTED           DURATION     SIZE",
+        "BACKUP ID      STATE    TYPE       STARTED (UTC)     DURATION     SIZE",
         "bk-e91e0b6158  Success  Manual     2026-11-03 07:45    24m03s   32 GiB",
         "bk-8059a4eb42  Success  Automatic  2026-11-02 07:48    10m48s   55 GiB",
         "bk-ad39933322  Success  Manual     2026-11-01 07:50    12m34s   32 GiB",
@@ -112,18 +112,18 @@ TEST_CASE("local time: New York --since and --until read local times on both sid
                                   "--fields", "BackupId,BackupStartTime"});
     };
     CHECK(window("2026-10-31T03:45", "2026-11-01T02:51") == Lines{
-                                                                "BACKUP ID      STARTED",
+                                                                "BACKUP ID      STARTED (local)",
                                                                 "bk-ad39933322  2026-11-01 02:50",
                                                                 "bk-773c56b0ed  2026-10-31 03:45",
                                                             });
     // --since is inclusive to the second, so a minute later leaves 03:45:49 out.
     CHECK(window("2026-10-31T03:46", "2026-11-01T02:51") == Lines{
-                                                                "BACKUP ID      STARTED",
+                                                                "BACKUP ID      STARTED (UTC-5)",
                                                                 "bk-ad39933322  2026-11-01 02:50",
                                                             });
     // --until is exclusive: 02:50 is before 02:50:12.
     CHECK(window("2026-10-31 03:45", "2026-11-01 02:50") == Lines{
-                                                                "BACKUP ID      STARTED",
+                                                                "BACKUP ID      STARTED (UTC-4)",
                                                                 "bk-773c56b0ed  2026-10-31 03:45",
                                                             });
 
@@ -132,7 +132,7 @@ TEST_CASE("local time: New York --since and --until read local times on both sid
                        {"list", "--id", "cluster-0", "--since", "2026-10-31T07:45:00Z", "--until",
                         "2026-11-01T07:51:00Z", "--fields", "BackupId,BackupStartTime", "--utc"}) ==
           Lines{
-              "BACKUP ID      STARTED",
+              "BACKUP ID      STARTED (UTC)",
               "bk-ad39933322  2026-11-01 07:50",
               "bk-773c56b0ed  2026-10-31 07:45",
           });
@@ -149,7 +149,7 @@ TEST_CASE("local time: Lord Howe times move by half an hour at the change", "[e2
                                            "44",   "--limit", "4"};
     CHECK(output_lines(cli, args) ==
           Lines{
-              "BACKUP ID      STATE    TYPE       STARTED           DURATION     SIZE",
+              "BACKUP ID      STATE    TYPE       STARTED (local)   DURATION     SIZE",
               "bk-b91031757e  Failed   Automatic  2026-10-05 18:29    36m15s  4.0 GiB",
               "bk-a208c09c05  Success  Automatic  2026-10-04 18:47     1h10m   18 GiB",
               "bk-865753b6cb  Success  Automatic  2026-10-03 18:00    43m21s  3.5 GiB",
@@ -159,7 +159,7 @@ TEST_CASE("local time: Lord Howe times move by half an hour at the change", "[e2
     utc.emplace_back("--utc");
     CHECK(output_lines(cli, utc) ==
           Lines{
-              "BACKUP ID      STATE    TYPE       STARTED           DURATION     SIZE",
+              "BACKUP ID      STATE    TYPE       STARTED (UTC)     DURATION     SIZE",
               "bk-b91031757e  Failed   Automatic  2026-10-05 07:29    36m15s  4.0 GiB",
               "bk-a208c09c05  Success  Automatic  2026-10-04 07:47     1h10m   18 GiB",
               "bk-865753b6cb  Success  Automatic  2026-10-03 07:30    43m21s  3.5 GiB",
@@ -180,12 +180,13 @@ TEST_CASE("local time: Lord Howe --since and --until use the offset of their own
                                   "--fields", "BackupId,BackupStartTime"});
     };
     CHECK(window("2026-10-03T18:01", "2026-10-05T18:30") == Lines{
-                                                                "BACKUP ID      STARTED",
+                                                                "BACKUP ID      STARTED (UTC+11)",
                                                                 "bk-b91031757e  2026-10-05 18:29",
                                                                 "bk-a208c09c05  2026-10-04 18:47",
                                                             });
-    CHECK(window("2026-10-03T18:00", "2026-10-04T18:47") == Lines{
-                                                                "BACKUP ID      STARTED",
-                                                                "bk-865753b6cb  2026-10-03 18:00",
-                                                            });
+    CHECK(window("2026-10-03T18:00", "2026-10-04T18:47") ==
+          Lines{
+              "BACKUP ID      STARTED (UTC+10:30)",
+              "bk-865753b6cb  2026-10-03 18:00",
+          });
 }

@@ -135,9 +135,35 @@ TEST_CASE("the man page lists the environment variables and the exit codes", "[e
         CHECK(has_word(environment, name));
     }
     const std::string exit_status = section(page, "EXIT STATUS");
-    for (const auto& code : {"0", "1", "2", "3", "4", "5", "6", "130", "143"}) {
+    for (const auto& code : {"0", "1", "2", "3", "4", "5", "6", "124", "130", "143"}) {
         INFO("exit code " << code);
         CHECK(std::regex_search(exit_status,
                                 std::regex(std::string("\n {7}([0-9]+, )*") + code + "\\b")));
+    }
+}
+
+TEST_CASE("the emulator's man page renders cleanly and names every option of its --help",
+          "[e2e][man]") {
+    const std::string page = "docs/tidb-backups-emulator.1";
+    testing::TempDir home;
+    testing::ProcessSpec spec;
+    spec.argv = {TIDB_BACKUPS_EMULATOR_BIN, "--help"};
+    spec.env = testing::base_env(home);
+    testing::ProcessResult help = testing::run_process(spec);
+    REQUIRE(help.exit_code == 0);
+    const std::string source =
+        std::regex_replace(read_text(source_path(page)), std::regex(R"(\\-)"), "-");
+    std::size_t options = 0;
+    const std::regex option(R"(--[a-z][a-z-]*)");
+    for (auto it = std::sregex_iterator(help.out.begin(), help.out.end(), option);
+         it != std::sregex_iterator(); ++it) {
+        INFO(it->str() << " is in --help but not in " << page);
+        CHECK(has_word(source, it->str()));
+        ++options;
+    }
+    CHECK(options > 40);
+    std::string warnings;
+    if (rendered(source_path(page), &warnings)) {
+        CHECK(warnings.empty());
     }
 }

@@ -160,7 +160,7 @@ TEST_CASE("COLUMNS=60 on a terminal shortens free text with an ellipsis, ids sta
     // hashlib, times by `date -u -d @EPOCH`, durations and sizes (MB / 1024, one decimal under
     // 10 GiB) by hand.
     const std::vector<std::string> expected = {
-        "BACKUP ID      ST\xE2\x80\xA6  TY\xE2\x80\xA6  STARTED           DURATION     SIZE",
+        "BACKUP ID      ST\xE2\x80\xA6  TY\xE2\x80\xA6  STARTED (UTC)     DURATION     SIZE",
         "bk-29dff12d9b  Su\xE2\x80\xA6  Au\xE2\x80\xA6  2026-11-18 08:06     1h21m   45 GiB",
         "bk-5f4582b0f0  Su\xE2\x80\xA6  Ma\xE2\x80\xA6  2026-11-17 08:05     6m09s   15 GiB",
         "bk-1e73128050  Su\xE2\x80\xA6  Au\xE2\x80\xA6  2026-11-16 07:29    32m22s   37 GiB",

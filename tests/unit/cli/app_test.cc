@@ -115,5 +115,9 @@ TEST_CASE("a command's --help shows the global flags it uses, before its example
     CHECK(global_section(help_of("configure")) ==
           std::vector<std::string>{"  --region", "  --profile", "  --config", "  --endpoint",
                                    "  --project-id", "  -q,--quiet"});
+    CHECK(global_section(help_of("wait")) ==
+          std::vector<std::string>{"  --region", "  --profile", "  --config", "  --endpoint",
+                                   "  --project-id", "  --timeout", "  --retries", "  --ca-bundle",
+                                   "  --proxy", "  --insecure", "  -v,--verbose", "  -q,--quiet"});
     CHECK(help_of("completion").find("Global options:") == std::string::npos);
 }

@@ -4,8 +4,9 @@
 
 #include "cli/app.h"
 #include "cli/check_command.h"
+#include "cli/flags.h"
 
-using namespace tidb_backups;
+    using namespace tidb_backups;
 
 namespace {
 
@@ -55,7 +56,7 @@ TEST_CASE("check: --max-age takes a duration with a unit", "[check]") {
         CHECK(plan->rule.max_age == seconds);
         CHECK(plan->rule.max_age_text == text);
         CHECK(plan->rule.state == "Success");
-        CHECK(plan->cluster_ids == std::vector<std::string>{"c1"});
+        CHECK(plan->clusters == std::vector<ClusterRef>{{"c1", ""}});
         CHECK(plan->concurrency == 8);
     }
 }
@@ -87,7 +88,7 @@ TEST_CASE("check: ids, --ids-from and --concurrency are checked as for list", "[
     from_stdin.ids_from = "-";
     auto plan = resolve(from_stdin, "# clusters\nb\n\n  c  \n");
     REQUIRE(plan);
-    CHECK(plan->cluster_ids == std::vector<std::string>{"a", "b", "c"});
+    CHECK(plan->clusters == std::vector<ClusterRef>{{"a", ""}, {"b", ""}, {"c", ""}});
 
     CheckOptions concurrency = options_with("26h");
     concurrency.concurrency = "3";
@@ -211,4 +212,58 @@ TEST_CASE("check: the command line, with global options after it", "[check]") {
     CHECK(early.out.find("--max-age") != std::string::npos);
     CHECK(early.out.find("Examples:") != std::string::npos);
     CHECK(early.out.find("*/30 * * * *") != std::string::npos);
+}
+
+TEST_CASE("check plan: the rule flags' documented defaults are the rules' defaults", "[check]") {
+    CheckOptions options = options_with(std::nullopt);
+    options.output = "nagios";
+    auto plan = resolve(options);
+    REQUIRE(plan);
+    CHECK(plan->output == CheckOutput::Nagios);
+    const HealthRules& rules = plan->rules;
+    CHECK_FALSE(rules.warning_age);
+    CHECK_FALSE(rules.critical_age);
+    CHECK(rules.newest_failed == HealthStatus::Warning);
+    CHECK(flag(FlagId::OnFailed).default_text == "warning");
+    CHECK(rules.running_limit == 21600);
+    CHECK(rules.running_too_long == HealthStatus::Warning);
+    CHECK(flag(FlagId::MaxRunning).default_text == "6h");
+    CHECK(rules.no_backup == HealthStatus::Critical);
+    CHECK(flag(FlagId::OnNoBackup).default_text == "critical");
+    CHECK(rules.min_size_percent == 50);
+    CHECK(flag(FlagId::MinSizePercent).default_text == "50");
+    CHECK(flag(FlagId::CheckOutput).default_text == "human");
+}
+
+TEST_CASE("check plan: -w, -c, --max-age and the rule flags fill the rules", "[check]") {
+    CheckOptions options = options_with("50h");
+    options.output = "json";
+    options.warning = "26h";
+    options.on_failed = "critical";
+    options.max_running = "off";
+    options.on_no_backup = "warning";
+    options.min_size_percent = "80";
+    auto plan = resolve(options);
+    REQUIRE(plan);
+    CHECK(plan->rules.warning_age == 93600);
+    CHECK(plan->rules.critical_age == 180000);
+    CHECK(plan->rules.newest_failed == HealthStatus::Critical);
+    CHECK(plan->rules.running_too_long == HealthStatus::Ok);
+    CHECK(plan->rules.no_backup == HealthStatus::Warning);
+    CHECK(plan->rules.min_size_percent == 80);
+
+    CheckOptions critical = options_with(std::nullopt);
+    critical.critical = "2h";
+    auto human = resolve(critical);
+    REQUIRE(human);
+    CHECK(human->output == CheckOutput::Human);
+    CHECK(human->rule.max_age == 7200);
+    CHECK(human->rule.max_age_text == "2h");
+
+    CheckOptions textfile = options_with(std::nullopt);
+    textfile.textfile = "out.prom";
+    auto prometheus = resolve(textfile);
+    REQUIRE(prometheus);
+    CHECK(prometheus->output == CheckOutput::Prometheus);
+    CHECK(prometheus->textfile == "out.prom");
 }

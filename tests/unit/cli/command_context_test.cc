@@ -75,7 +75,7 @@ struct Run {
 Run check_at(std::int64_t now) {
     ScriptedServer server = api_with_backups(1);
     CheckPlan plan;
-    plan.cluster_ids = {"c1"};
+    plan.clusters = {{"c1", ""}};
     plan.rule.max_age = 26 * 3600;
     plan.rule.max_age_text = "26h";
     std::istringstream in;
@@ -93,7 +93,7 @@ Run check_at(std::int64_t now) {
 Run list_with(const Getenv& getenv) {
     ScriptedServer server = api_with_backups(4);
     ListPlan plan;
-    plan.cluster_ids = {"c1"};
+    plan.clusters = {{"c1", ""}};
     plan.page_size = 1;
     plan.concurrency = 1;
     plan.render.format = OutputFormat::Tsv;

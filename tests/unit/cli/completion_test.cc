@@ -122,7 +122,7 @@ TEST_CASE(
     CHECK(list_value(spec, "-o").words == output_format_names());
     const std::vector<std::string> fields = {"BackupId",   "BackupStartTime", "BackupEndTime",
                                              "BackupSize", "State",           "BackupType",
-                                             "ClusterId"};
+                                             "BackupName", "ClusterId",       "Region"};
     CHECK(list_value(spec, "--fields").kind == Kind::CommaSeparated);
     CHECK(list_value(spec, "--fields").words == fields);
     CHECK(list_value(spec, "--sort-by").kind == Kind::Words);

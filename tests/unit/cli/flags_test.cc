@@ -132,7 +132,8 @@ TEST_CASE("global flags name the commands that use them, which exist", "[flags]"
         }
     }
     CHECK(flag(FlagId::Region).commands ==
-          std::vector<std::string_view>{"list", "check", "configure"});
+          std::vector<std::string_view>{"list", "check", "wait", "configure"});
+    CHECK(flag(FlagId::Timeout).commands == std::vector<std::string_view>{"list", "check", "wait"});
     CHECK(flag(FlagId::Color).commands == std::vector<std::string_view>{"list"});
     CHECK(flag(FlagId::Version).commands.empty());
 }
@@ -172,7 +173,7 @@ TEST_CASE("the choices --help shows are exactly the values the settings accept",
 
     const std::vector<std::string> fields = {"BackupId",   "BackupStartTime", "BackupEndTime",
                                              "BackupSize", "State",           "BackupType",
-                                             "ClusterId"};
+                                             "BackupName", "ClusterId",       "Region"};
     CHECK(flag(FlagId::Fields).choices == fields);
     CHECK(flag(FlagId::SortBy).choices == fields);
     for (const auto& field : fields) {
@@ -180,11 +181,18 @@ TEST_CASE("the choices --help shows are exactly the values the settings accept",
         CHECK(plan_with([&](ListOptions& o) { o.fields = field; }).has_value());
         CHECK(plan_with([&](ListOptions& o) { o.sort_by = field; }).has_value());
     }
-    auto size = plan_with([](ListOptions& o) { o.sort_by = "Size"; });
-    REQUIRE_FALSE(size);
-    CHECK(size.error().hint ==
+    // "Size" is the table's header of BackupSize, so a field too; "Bogus" is nothing.
+    CHECK(plan_with([](ListOptions& o) { o.sort_by = "Size"; }).has_value());
+    auto bogus = plan_with([](ListOptions& o) { o.sort_by = "Bogus"; });
+    REQUIRE_FALSE(bogus);
+    CHECK(bogus.error().hint ==
           "valid fields: BackupId, BackupStartTime, BackupEndTime, BackupSize, State, "
-          "BackupType, ClusterId");
+          "BackupType, BackupName, ClusterId, Region");
+    auto near = plan_with([](ListOptions& o) { o.sort_by = "BackupSise"; });
+    REQUIRE_FALSE(near);
+    CHECK(near.error().hint ==
+          "did you mean BackupSize? valid fields: BackupId, BackupStartTime, BackupEndTime, "
+          "BackupSize, State, BackupType, BackupName, ClusterId, Region");
 
     CHECK(flag(FlagId::Color).choices == std::vector<std::string>{"auto", "always", "never"});
     for (const auto& when : {"auto", "always", "never"}) {
@@ -208,6 +216,7 @@ TEST_CASE("a flag's record is found by any of its names, the command's own first
     CHECK(find_flag("check", "--region")->id == FlagId::Region);
     CHECK(find_flag("list", "--help")->id == FlagId::Help);
     CHECK(find_flag("", "--output") == nullptr);
-    CHECK(find_flag("check", "--output") == nullptr);
+    CHECK(find_flag("check", "--output")->id == FlagId::CheckOutput);
+    CHECK(find_flag("check", "-w")->id == FlagId::Warning);
     CHECK(flag_names(flag(FlagId::Verbose)) == std::vector<std::string>{"-v", "--verbose"});
 }

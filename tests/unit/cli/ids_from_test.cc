@@ -35,17 +35,31 @@ std::string ids_text(int count) {
 TEST_CASE("parse_ids trims, skips blanks and comments", "[ids-from]") {
     auto ids = parse_ids("# clusters\nalpha\n\n  beta  \r\n\t#gamma\n \t\r\ndelta", "'f'");
     REQUIRE(ids);
-    CHECK(*ids == std::vector<std::string>{"alpha", "beta", "delta"});
+    CHECK(*ids == std::vector<ClusterRef>{{"alpha", ""}, {"beta", ""}, {"delta", ""}});
     auto none = parse_ids("", "'f'");
     REQUIRE(none);
     CHECK(none->empty());
+}
+
+TEST_CASE("parse_ids takes REGION ID lines beside ID lines", "[ids-from]") {
+    auto ids = parse_ids("cn-zj alpha\nbeta\n  cn-bj2 \t gamma  \r\n# cn-sh delta\n", "'f'");
+    REQUIRE(ids);
+    CHECK(*ids == std::vector<ClusterRef>{{"alpha", "cn-zj"}, {"beta", ""}, {"gamma", "cn-bj2"}});
+}
+
+TEST_CASE("parse_ids refuses a line of three words, naming it", "[ids-from]") {
+    auto ids = parse_ids("alpha\n\ncn-zj beta extra\n", "'fleet.txt'");
+    REQUIRE_FALSE(ids);
+    CHECK(ids.error().kind == ErrorKind::Usage);
+    CHECK(ids.error().message ==
+          "--ids-from 'fleet.txt' line 3 has 3 words: expected ID or REGION ID");
 }
 
 TEST_CASE("parse_ids takes 10000 ids and refuses one more", "[ids-from]") {
     auto at_bound = parse_ids(ids_text(10000), "'fleet.txt'");
     REQUIRE(at_bound);
     CHECK(at_bound->size() == 10000);
-    CHECK(at_bound->back() == "id-9999");
+    CHECK(at_bound->back().id == "id-9999");
 
     auto over = parse_ids(ids_text(10001), "'fleet.txt'");
     REQUIRE_FALSE(over);
@@ -61,7 +75,7 @@ TEST_CASE("parse_ids takes 1 MiB and refuses one byte more", "[ids-from]") {
     REQUIRE(text.size() == 1048576);
     auto at_bound = parse_ids(text, "- (standard input)");
     REQUIRE(at_bound);
-    CHECK(*at_bound == std::vector<std::string>{"x", "one"});
+    CHECK(*at_bound == std::vector<ClusterRef>{{"x", ""}, {"one", ""}});
 
     auto over = parse_ids(text + "\n", "- (standard input)");
     REQUIRE_FALSE(over);
@@ -188,6 +202,6 @@ TEST_CASE("resolve_list_plan refuses --ids-from over its bounds, from stdin and 
     from_file.ids_from = dir.write_file("fleet.txt", ids_text(10000));
     auto plan = resolve_list_plan(from_file, [] { return std::string(); });
     REQUIRE(plan);
-    CHECK(plan->cluster_ids.size() == 10001);  // --id comes first, then the file's
-    CHECK(plan->cluster_ids.front() == "given");
+    CHECK(plan->clusters.size() == 10001);  // --id comes first, then the file's
+    CHECK(plan->clusters.front().id == "given");
 }

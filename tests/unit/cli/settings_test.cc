@@ -270,14 +270,14 @@ TEST_CASE("option --ids-from reads ids, skipping blanks and comments, from a fil
     options.ids_from = dir.write_file("ids.txt", "# clusters\nalpha\n\n  beta  \r\n#gamma\n");
     auto plan = resolve_list_plan(options, [] { return std::string(); });
     REQUIRE(plan);
-    CHECK(plan->cluster_ids == std::vector<std::string>{"first", "alpha", "beta"});
+    CHECK(plan->clusters == std::vector<ClusterRef>{{"first", ""}, {"alpha", ""}, {"beta", ""}});
     CHECK(plan->render.cluster_column);
 
     ListOptions from_stdin;
     from_stdin.ids_from = "-";
     auto piped = resolve_list_plan(from_stdin, [] { return std::string("one\ntwo\n"); });
     REQUIRE(piped);
-    CHECK(piped->cluster_ids == std::vector<std::string>{"one", "two"});
+    CHECK(piped->clusters == std::vector<ClusterRef>{{"one", ""}, {"two", ""}});
 }
 
 TEST_CASE("list plan: --state and --type are repeatable and take comma lists",
@@ -356,7 +356,7 @@ TEST_CASE("list plan: bad selection flags are usage errors naming the flag",
              o.since = "2025-11-27T00:00:00Z";
              o.until = "2025-11-27T00:00:00Z";
          }},
-        {"--sort-by", [](ListOptions& o) { o.sort_by = "Size"; }},
+        {"--sort-by", [](ListOptions& o) { o.sort_by = "Sizes"; }},
         {"--sort-by", [](ListOptions& o) { o.sort_by = "Duration"; }},
         {"--state", [](ListOptions& o) { o.states = {""}; }},
         {"--state", [](ListOptions& o) { o.states = {"Failed,"}; }},

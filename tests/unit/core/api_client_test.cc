@@ -201,3 +201,21 @@ TEST_CASE("a backoff cut short by Ctrl-C ends the call as interrupted", "[api_cl
     CHECK(page.error().kind == ErrorKind::Interrupted);
     CHECK(f.transport.bodies.size() == 1);
 }
+
+TEST_CASE("each retry has a short line for a person: cluster, page, attempt, reason",
+          "[api_client]") {
+    Fixture f;
+    f.transport.script.push_back(connection_failure());
+    f.transport.script.push_back(http(200, kOkBody));
+    auto page = f.client(3).list_page(query());
+    REQUIRE(page);
+    std::vector<std::string> short_lines;
+    for (const auto& line : f.log) {
+        if (line.rfind("0 ", 0) == 0) {
+            short_lines.push_back(line);
+        }
+    }
+    // Limit=7&Offset=7 is the second page; the retry is the second of four attempts.
+    CHECK(short_lines ==
+          std::vector<std::string>{"0 retrying MlaMfzgZ page 2 (2/4): could not connect"});
+}

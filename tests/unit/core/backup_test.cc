@@ -38,9 +38,10 @@ TEST_CASE("field_integer takes whole floats but never truncates a fraction", "[b
     CHECK_FALSE(field_integer(b, "Big"));
 }
 
-TEST_CASE("selectable_fields: the documented fields in order, then ClusterId", "[backup]") {
-    CHECK(selectable_fields() == std::vector<std::string>{"BackupId", "BackupStartTime",
-                                                          "BackupEndTime", "BackupSize", "State",
-                                                          "BackupType", "ClusterId"});
+TEST_CASE("selectable_fields: the documented fields in order, then BackupName, ClusterId, Region",
+          "[backup]") {
+    CHECK(selectable_fields() ==
+          std::vector<std::string>{"BackupId", "BackupStartTime", "BackupEndTime", "BackupSize",
+                                   "State", "BackupType", "BackupName", "ClusterId", "Region"});
     CHECK(kClusterIdField == "ClusterId");
 }

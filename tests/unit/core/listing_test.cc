@@ -82,9 +82,9 @@ struct FakeBackend {
 class FakeSource final : public PageSource {
   public:
     explicit FakeSource(FakeBackend& backend) : backend_(backend) {}
-    Expected<BackupPage> fetch(const std::string& cluster, std::int64_t offset,
+    Expected<BackupPage> fetch(const ClusterRef& cluster, std::int64_t offset,
                                std::int64_t limit) override {
-        return backend_.fetch(cluster, offset, limit);
+        return backend_.fetch(cluster.id, offset, limit);
     }
 
   private:
@@ -130,7 +130,11 @@ Run list(FakeBackend& backend, std::vector<std::string> clusters, PageWindow win
         ++backend.sources;
         return std::make_unique<FakeSource>(backend);
     };
-    run.status = run_listing(clusters, options, factory, run.collector);
+    std::vector<ClusterRef> refs;
+    for (const auto& id : clusters) {
+        refs.push_back(ClusterRef{id, "cn-zj"});
+    }
+    run.status = run_listing(refs, options, factory, run.collector);
     return run;
 }
 
@@ -271,7 +275,7 @@ TEST_CASE("cancellation stops a listing whose requests hang", "[listing]") {
     struct Hanging final : PageSource {
         Cancellation& cancellation;
         explicit Hanging(Cancellation& c) : cancellation(c) {}
-        Expected<BackupPage> fetch(const std::string&, std::int64_t, std::int64_t) override {
+        Expected<BackupPage> fetch(const ClusterRef&, std::int64_t, std::int64_t) override {
             cancellation.cancel();  // Ctrl-C arrives while the request is in flight
             while (!aborted) {
                 std::this_thread::yield();
@@ -287,7 +291,7 @@ TEST_CASE("cancellation stops a listing whose requests hang", "[listing]") {
     PageSourceFactory factory = [&]() -> std::unique_ptr<PageSource> {
         return std::make_unique<Hanging>(cancellation);
     };
-    Status status = run_listing({"a", "b"}, options, factory, collector, &cancellation);
+    Status status = run_listing({{"a", ""}, {"b", ""}}, options, factory, collector, &cancellation);
     REQUIRE_FALSE(status);
     CHECK(status.error().kind == ErrorKind::Interrupted);
     CHECK(collector.events.empty());

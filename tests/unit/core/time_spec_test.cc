@@ -23,6 +23,20 @@ TEST_CASE("parse_duration refuses what is ambiguous or wrong", "[time_spec]") {
     }
 }
 
+TEST_CASE("parse_duration_millis takes milliseconds as well", "[time_spec]") {
+    CHECK(parse_duration_millis("100ms") == 100);
+    CHECK(parse_duration_millis("2s") == 2000);
+    CHECK(parse_duration_millis("1s500ms") == 1500);
+    CHECK(parse_duration_millis("1m30s") == 90000);
+    CHECK(parse_duration_millis("2h") == 7200000);
+    for (const char* bad : {"", "100", "0ms", "ms", "1.5s", "-1s", "10x", "1mss", "5 s"}) {
+        INFO(bad);
+        CHECK_FALSE(parse_duration_millis(bad));
+    }
+    // Whole seconds only where only they make sense.
+    CHECK_FALSE(parse_duration("1500ms"));
+}
+
 TEST_CASE("parse_time_point reads ISO dates and times with zones", "[time_spec]") {
     CHECK(parse_time_point("2025-11-27T03:00:00Z", 0) == 1764212400);
     CHECK(parse_time_point("2025-11-27 03:00Z", 0) == 1764212400);

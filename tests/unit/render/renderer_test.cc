@@ -41,11 +41,13 @@ std::vector<std::string> lines_of(const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("parse_output_format knows the five formats only", "[render]") {
+TEST_CASE("parse_output_format knows the five formats only, in any case", "[render]") {
     CHECK(parse_output_format("json") == OutputFormat::Json);
     CHECK(parse_output_format("tsv") == OutputFormat::Tsv);
+    CHECK(parse_output_format("JSON") == OutputFormat::Json);
+    CHECK(parse_output_format("Csv") == OutputFormat::Csv);
     CHECK_FALSE(parse_output_format("xml"));
-    CHECK_FALSE(parse_output_format("JSON"));
+    CHECK_FALSE(parse_output_format("jsonl"));
 }
 
 TEST_CASE("json is one array of the objects exactly as received", "[render][json]") {

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "render/renderer.h"
+#include "render/text.h"
 
 using namespace tidb_backups;
 
@@ -171,12 +172,32 @@ TEST_CASE("a narrow width shortens the widest free text first, then the next, ne
         CHECK(lines[i].find("2025-11-27 03:00") != std::string::npos);
         CHECK(lines[i].find("2.0 GiB") != std::string::npos);
     }
-    // The name gave way down to the width of the next widest column (TYPE), then both, then
-    // STATE too: levelled, widest first.
-    auto header = lines[0];
-    CHECK(header.find(kEllipsis) != std::string::npos);
-    CHECK(lines[1].find(std::string("ni")) != std::string::npos);
-    CHECK(lines[1].find(kEllipsis) != std::string::npos);
+    // 30 columns too many: the name gave way down to the width of the next widest free text
+    // (TYPE, 9), then both, levelled (name 4, type 3); State, 7 wide, is whole.
+    CHECK(lines[1].rfind(
+              std::string("bk-0000000001  Success  Au") + kEllipsis + "  nig" + kEllipsis + "  ",
+              0) == 0);
+    CHECK(lines[3].find("  Running  ") != std::string::npos);
+    CHECK(lines[4].find("  Backing  ") != std::string::npos);
+    CHECK(lines[0].find("  STATE  ") != std::string::npos);
+}
+
+TEST_CASE("State is cut only when every other free text is at its shortest", "[render][table]") {
+    RenderOptions options = table(kWithName);
+    // Name and type at their shortest cut (3 each) leave 13+7+3+3+16+7 and 5 gaps: 59. One
+    // column less than that is taken from State.
+    options.width = 58;
+    auto lines = lines_of(render(options, sample()));
+    REQUIRE(lines.size() == 5);
+    CHECK(lines[1].rfind(std::string("bk-0000000001  Succe") + kEllipsis + "  Au" + kEllipsis +
+                             "  ni" + kEllipsis + "  ",
+                         0) == 0);
+    options.width = 59;
+    lines = lines_of(render(options, sample()));
+    REQUIRE(lines.size() == 5);
+    CHECK(lines[1].rfind(
+              std::string("bk-0000000001  Success  Au") + kEllipsis + "  ni" + kEllipsis + "  ",
+              0) == 0);
 }
 
 TEST_CASE("ids, times and sizes are never cut, even when the width cannot be met",
@@ -251,4 +272,29 @@ TEST_CASE("server control characters are replaced before measuring, cutting or c
     CHECK(plain.find('\r') == std::string::npos);
     // The only escapes are ours: one colour and its reset around State.
     CHECK(std::count(text.begin(), text.end(), '\x1b') == 2);
+}
+
+TEST_CASE("a Running backup without an end shows how long it has run so far", "[table]") {
+    BackupObject running = backup("bk-0000000003", "Running", "weekly");
+    running["BackupEndTime"] = 0;
+    RenderOptions options;
+    options.utc = true;
+    options.fields = {"BackupId", "State", "Duration"};
+    options.now = 1764212400 + 3725;  // 1h02m05s after its start
+    CHECK(lines_of(render(options, {running})) ==
+          std::vector<std::string>{"BACKUP ID      STATE    DURATION",
+                                   "bk-0000000003  Running     1h02m"});
+    options.now = 0;  // no clock: no duration
+    CHECK(lines_of(render(options, {running}))[1] == "bk-0000000003  Running         -");
+}
+
+TEST_CASE("the time headers name the zone the times are in", "[table]") {
+    RenderOptions options;
+    options.fields = {"BackupId", "BackupStartTime"};
+    options.utc = true;
+    CHECK(lines_of(render(options, {sample()[0]}))[0] == "BACKUP ID      STARTED (UTC)");
+    CHECK(utc_offset_label(0) == "UTC");
+    CHECK(utc_offset_label(8 * 3600) == "UTC+8");
+    CHECK(utc_offset_label(-(3 * 3600 + 1800)) == "UTC-3:30");
+    CHECK(utc_offset_label(10 * 3600 + 1800) == "UTC+10:30");
 }
