@@ -4,11 +4,14 @@
 
 #include <fmt/format.h>
 
+#include "cli/check_plan.h"
 #include "cli/flags.h"
 #include "cli/report.h"
 #include "cli/usage_errors.h"
 #include "cli/version_text.h"
 #include "core/endpoint.h"
+#include "core/health.h"
+#include "render/nagios.h"
 
 namespace tidb_backups {
 
@@ -113,6 +116,15 @@ EarlyExit usage_exit(const Error& error) {
     return EarlyExit{2, {}, text};
 }
 
+// The same for `check -o nagios`: the plugin's UNKNOWN line on stdout and exit 3, which Nagios
+// does not read as CRITICAL.
+EarlyExit nagios_usage_exit(const Error& error) {
+    EarlyExit exit = usage_exit(error);
+    exit.code = static_cast<int>(HealthStatus::Unknown);
+    exit.out = nagios_unknown(without_credentials(error.message));
+    return exit;
+}
+
 }  // namespace
 
 std::unique_ptr<CLI::App> build_app(CommandLine& target) {
@@ -174,14 +186,15 @@ std::variant<CommandLine, EarlyExit> parse_command_line(int argc, const char* co
     } catch (const CLI::ParseError& error) {
         // CLI11's own exit codes (100+) are not ours: every usage error is exit 2. Its messages
         // are not ours either: the arguments are walked again to name the wrong word.
-        if (auto found = diagnose_arguments(*app, args)) {
-            return usage_exit(*found);
+        std::optional<Error> found = diagnose_arguments(*app, args);
+        if (!found) {
+            std::string hint = "run 'tidb-backups --help' for usage";
+            for (const CLI::App* sub : app->get_subcommands()) {
+                hint = fmt::format("run 'tidb-backups {} --help' for usage", sub->get_name());
+            }
+            found = usage(reword_cli11_message(error.what()), hint);
         }
-        std::string hint = "run 'tidb-backups --help' for usage";
-        for (const CLI::App* sub : app->get_subcommands()) {
-            hint = fmt::format("run 'tidb-backups {} --help' for usage", sub->get_name());
-        }
-        return usage_exit(usage(reword_cli11_message(error.what()), hint));
+        return asks_for_nagios(args) ? nagios_usage_exit(*found) : usage_exit(*found);
     }
     return line;
 }

@@ -20,6 +20,7 @@
 #include "core/ascii.h"
 #include "core/listing.h"
 #include "core/time_spec.h"
+#include "render/nagios.h"
 #include "render/text.h"
 #include "tidb_backups/version.h"
 
@@ -300,18 +301,37 @@ CLI::App* add_check_command(CLI::App& app, CommandLine& line) {
     return command;
 }
 
+namespace {
+
+// A check that could not start: the error on stderr and its exit status; with -o nagios also the
+// plugin's UNKNOWN line on stdout, and exit 3 (Nagios reads 2 as CRITICAL, 6 as UNKNOWN too but
+// without a line to show).
+int refuse(const CheckOptions& options, CommandContext& context, const Error& error) {
+    if (!options.output || !same_ignoring_ascii_case(*options.output, "nagios")) {
+        return fail(context, error);
+    }
+    context.out << nagios_unknown(error.message);
+    if (!flushed(context.out)) {
+        return exit_code(ErrorKind::Output);  // main says what failed
+    }
+    fail(context, error);
+    return static_cast<int>(HealthStatus::Unknown);
+}
+
+}  // namespace
+
 int execute_check(const CommandLine& line, CommandContext& context) {
     const CheckOptions& options = line.check;
     const GlobalOptions& global = line.global;
     // Check flags come before settings: a bad --max-age is exit 2 whatever the config says.
     Expected<CheckPlan> plan = resolve_check_plan(options, stdin_reader(context), context.err);
     if (!plan) {
-        return fail(context, plan.error());
+        return refuse(options, context, plan.error());
     }
     Expected<Settings> settings =
         prepare_settings(global, context, !every_region_named(plan->clusters));
     if (!settings) {
-        return fail(context, settings.error());
+        return refuse(options, context, settings.error());
     }
     fill_regions(plan->clusters, settings->region);
     context.watch_interrupts();

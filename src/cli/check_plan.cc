@@ -9,6 +9,7 @@
 #include "cli/list_plan.h"
 #include "cli/report.h"
 #include "cli/settings.h"
+#include "core/ascii.h"
 #include "core/time_spec.h"
 #include "render/text.h"
 
@@ -174,6 +175,27 @@ Status resolve_rules(const CheckOptions& options, CheckPlan& plan) {
 }
 
 }  // namespace
+
+bool asks_for_nagios(const std::vector<std::string>& args) {
+    const auto check = std::find(args.begin(), args.end(), "check");
+    if (check == args.end()) {
+        return false;
+    }
+    for (auto word = check + 1; word != args.end(); ++word) {
+        std::string_view value;
+        if ((*word == "-o" || *word == "--output") && word + 1 != args.end()) {
+            value = *(word + 1);
+        } else if (word->rfind("--output=", 0) == 0) {
+            value = std::string_view(*word).substr(9);
+        } else if (word->rfind("-o", 0) == 0 && word->size() > 2 && (*word)[2] != '-') {
+            value = std::string_view(*word).substr((*word)[2] == '=' ? 3 : 2);
+        }
+        if (same_ignoring_ascii_case(value, "nagios")) {
+            return true;
+        }
+    }
+    return false;
+}
 
 std::string cluster_message_prefix(const CheckPlan& plan, std::size_t cluster) {
     if (plan.clusters.size() < 2) {

@@ -62,6 +62,11 @@ Expected<CheckPlan> resolve_check_plan(const CheckOptions& options,
                                        const std::function<std::string()>& stdin_reader,
                                        std::ostream& notices = std::cerr);
 
+// Whether the words after the program name run `check -o nagios` (any spelling of -o and any case
+// of nagios): a usage error is then the plugin's UNKNOWN (exit 3), even one found before the
+// words could be parsed.
+bool asks_for_nagios(const std::vector<std::string>& args);
+
 // Before a message about one cluster on stderr: "" for a single cluster, else "cluster ID: ", or
 // "cluster ID in REGION: " when the clusters span several regions; sanitised for a terminal.
 std::string cluster_message_prefix(const CheckPlan& plan, std::size_t cluster);

@@ -114,6 +114,10 @@ std::string perfdata_label(std::string_view name) {
     return label;
 }
 
+std::string nagios_unknown(std::string_view message) {
+    return fmt::format("TIDB BACKUPS UNKNOWN - {}\n", plain(message));
+}
+
 NagiosOutput nagios_output(const HealthReport& report) {
     if (report.clusters.empty()) {
         return {"TIDB BACKUPS UNKNOWN - no clusters checked\n",

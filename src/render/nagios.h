@@ -35,6 +35,11 @@ struct NagiosOutput {
 // The plugin output of `report`; a report without clusters is UNKNOWN.
 NagiosOutput nagios_output(const HealthReport& report);
 
+// A plugin that could not check (a usage or configuration error) answers UNKNOWN with the reason:
+// "TIDB BACKUPS UNKNOWN - <message>\n", cleaned as above. Nagios reads the exit status 2 that
+// other commands give a usage error as CRITICAL, so `check -o nagios` exits 3 instead.
+std::string nagios_unknown(std::string_view message);
+
 // 'age_<cluster>' as a quoted perfdata label (see above).
 std::string perfdata_label(std::string_view name);
 

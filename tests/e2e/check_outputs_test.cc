@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <ctime>
 #include <filesystem>
 
@@ -326,7 +327,10 @@ TEST_CASE("check -o human keeps its lines and exit codes", "[e2e][check]") {
     CHECK(explicit_human.out.rfind("OK: newest Success backup ", 0) == 0);
 }
 
-TEST_CASE("check: bad output and rule values are exit 2 and send nothing", "[e2e][check]") {
+TEST_CASE(
+    "check: bad output and rule values are exit 2 and send nothing; with -o nagios the "
+    "plugin's UNKNOWN, exit 3",
+    "[e2e][check]") {
     RealClockEmulator fake;
     Cli cli(fake.emulator);
     TempDir dir;
@@ -347,18 +351,39 @@ TEST_CASE("check: bad output and rule values are exit 2 and send nothing", "[e2e
         {{"--max-age", "26h", "-w", "1h"}, "--warning is for -o json, prometheus or nagios"},
         {{"--max-age", "26h", "--textfile", ""}, "--textfile"},
         {{"-o", "nagios", "--ids-from", three_words}, "line 1 has 3 words"},
+        // Words the command line itself refuses, before any flag is read.
+        {{"--bogus"}, "--bogus"},
+        {{"-o", "nagios", "--bogus"}, "--bogus"},
+        {{"--output=NAGIOS", "--max-age"}, "--max-age"},
+        {{"-onagios", "-w"}, "--warning"},
     };
     for (const auto& [extra, message] : bad) {
         std::vector<std::string> args = {"check", "--id", "c1"};
         args.insert(args.end(), extra.begin(), extra.end());
         auto result = cli.run(args);
         INFO(result.describe());
-        CHECK(result.exit_code == 2);
-        CHECK(result.out.empty());
         CHECK(result.err.rfind("tidb-backups: error: ", 0) == 0);
         CHECK(result.err.find(message) != std::string::npos);
-        std::size_t lines = lines_of(result.err).size();
-        CHECK(lines <= 2);
+        const std::vector<std::string> err_lines = lines_of(result.err);
+        CHECK(err_lines.size() <= 2);
+        const bool plugin = std::any_of(extra.begin(), extra.end(), [](const std::string& word) {
+            return word.find("nagios") != std::string::npos ||
+                   word.find("NAGIOS") != std::string::npos;
+        });
+        if (!plugin) {
+            CHECK(result.exit_code == 2);
+            CHECK(result.out.empty());
+            continue;
+        }
+        // Nagios reads 2 as CRITICAL: a check that could not run is UNKNOWN, with the reason.
+        CHECK(result.exit_code == 3);
+        PluginOutput output = nagios(result);
+        CHECK(output.status == "UNKNOWN");
+        CHECK(output.perfdata.empty());
+        REQUIRE_FALSE(err_lines.empty());
+        CHECK(result.out ==
+              "TIDB BACKUPS UNKNOWN - " +
+                  err_lines.front().substr(std::string("tidb-backups: error: ").size()) + "\n");
     }
     CHECK(fake.emulator.stats()["requests"] == 0);
 }

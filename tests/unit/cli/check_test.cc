@@ -6,7 +6,7 @@
 #include "cli/check_command.h"
 #include "cli/flags.h"
 
-    using namespace tidb_backups;
+using namespace tidb_backups;
 
 namespace {
 
@@ -266,4 +266,17 @@ TEST_CASE("check plan: -w, -c, --max-age and the rule flags fill the rules", "[c
     REQUIRE(prometheus);
     CHECK(prometheus->output == CheckOutput::Prometheus);
     CHECK(prometheus->textfile == "out.prom");
+}
+
+TEST_CASE("check: -o nagios is found in every spelling, and only for check", "[check]") {
+    using Words = std::vector<std::string>;
+    CHECK(asks_for_nagios(Words{"check", "-o", "nagios"}));
+    CHECK(asks_for_nagios(Words{"check", "--id", "c1", "--output", "Nagios", "--bogus"}));
+    CHECK(asks_for_nagios(Words{"--profile", "p", "check", "--output=NAGIOS"}));
+    CHECK(asks_for_nagios(Words{"check", "-onagios"}));
+    CHECK_FALSE(asks_for_nagios(Words{"check", "-o", "json"}));
+    CHECK_FALSE(asks_for_nagios(Words{"check", "-o"}));
+    CHECK_FALSE(asks_for_nagios(Words{"list", "-o", "nagios"}));
+    CHECK_FALSE(asks_for_nagios(Words{"-o", "nagios", "list", "check"}));
+    CHECK_FALSE(asks_for_nagios(Words{"check", "--id", "nagios"}));
 }
