@@ -23,6 +23,7 @@ PAGE_SIZE=30    # the CLI's default (and the API's largest) page size
 TARGET_RATIO=1.3
 TARGET_STARTUP=3
 TARGET_RSS_MB=12
+TARGET_FLAT_RSS_MB=13
 
 while (($#)); do
     case "$1" in
@@ -415,37 +416,67 @@ $parts
 
 # Peak RSS of a listing of 10,000 backups, per output format.
 bench_rss() {
-    local backups=10000 format kb mb rows=""
-    log "peak RSS: $backups backups"
-    start_emulator --latency "$LATENCY" --backups "$backups"
-    export SIGCALCLOUD_ENDPOINT="http://127.0.0.1:$EMU_PORT"
-    for format in json table ndjson csv; do
-        kb=$(peak_rss_kb "$CLI" list --id c1 -o "$format")
-        mb=$(calc "$kb / 1024")
-        rows+="| \`-o $format\` | $(group "$kb") | $(printf '%.1f' "$mb") |"$'\n'
-        if [[ $format == json || $format == table ]]; then
-            summary_row "peak RSS, 10,000 backups, \`-o $format\`" "$(printf '%.1f MiB' "$mb")" "—" \
-                "—" "≤ $TARGET_RSS_MB MB" "$mb" "$TARGET_RSS_MB"
+    local backups format kb mb base_kb per rows="" fleet
+    base_kb=$(peak_rss_kb 3 "$CLI" --version)
+    # 1,000,000 backups are 10 clusters of 100,000: one cluster is bounded at 10,000 requests.
+    fleet="$WORK/ten-clusters"
+    printf 'c%d\n' 1 2 3 4 5 6 7 8 9 10 >"$fleet"
+    for backups in 10000 100000 1000000; do
+        log "peak RSS: $backups backups"
+        local per_cluster=$backups ids=(--id c1) runs=3
+        if ((backups == 1000000)); then
+            per_cluster=100000 ids=(--ids-from "$fleet") runs=1
         fi
+        # Latency only slows the big listings down; memory does not depend on it.
+        start_emulator --latency 0 --backups "$per_cluster"
+        export SIGCALCLOUD_ENDPOINT="http://127.0.0.1:$EMU_PORT"
+        for format in json ndjson csv tsv table json-sorted; do
+            local args=(-o "$format") holds=no
+            [[ $format == json-sorted ]] && args=(-o json --sort-by BackupSize) holds=yes
+            [[ $format == table ]] && holds=yes
+            # What holds every backup is measured up to 100,000; the rest to 1,000,000.
+            if [[ $holds == yes ]] && ((backups > 100000)); then
+                continue
+            fi
+            kb=$(peak_rss_kb "$runs" "$CLI" list "${ids[@]}" --page-size 100 "${args[@]}")
+            mb=$(calc "$kb / 1024")
+            per="—"
+            if [[ $holds == yes ]]; then
+                per=$(calc "($kb - $base_kb) * 1024 / $backups")
+                per=$(printf '%.0f' "$per")
+            fi
+            rows+="| $(group "$backups") | \`${args[*]}\` | $(group "$kb") | $(printf '%.1f' "$mb") | $per |"$'\n'
+            if ((backups == 10000)); then
+                summary_row "peak RSS, 10,000 backups, \`${args[*]}\`" "$(printf '%.1f MiB' "$mb")" \
+                    "—" "—" "≤ $TARGET_RSS_MB MiB" "$mb" "$TARGET_RSS_MB"
+            elif [[ $holds == no ]]; then
+                summary_row "peak RSS, $(group "$backups") backups, \`${args[*]}\`" \
+                    "$(printf '%.1f MiB' "$mb")" "—" "—" "≤ $TARGET_FLAT_RSS_MB MiB" "$mb" \
+                    "$TARGET_FLAT_RSS_MB"
+            fi
+        done
+        stop_emulator
     done
-    stop_emulator
-    kb=$(peak_rss_kb "$CLI" --version)
-    rows+="| \`--version\` (for scale) | $(group "$kb") | $(printf '%.1f' "$(calc "$kb / 1024")") |"$'\n'
+    rows+="| — | \`--version\` (for scale) | $(group "$base_kb") | $(printf '%.1f' "$(calc "$base_kb / 1024")") | — |"$'\n'
     SECTIONS+="
-### Peak RSS, 10,000 backups of one cluster
+### Peak RSS by output and size
 
-Emulator \`--latency $LATENCY --backups $backups\`; \`/usr/bin/time -v tidb-backups list --id c1 -o FORMAT >/dev/null\`,
-\"Maximum resident set size\", the largest of 3 runs.
+Emulator \`--latency 0 --backups N\` (1,000,000: ten clusters of 100,000 from \`--ids-from\`);
+\`/usr/bin/time -v tidb-backups list ... --page-size 100 -o FORMAT >/dev/null\`, \"Maximum resident
+set size\", the largest of 3 runs (1 run at 1,000,000). json holds the array back until the
+listing is complete, in memory up to 4 MiB and past that in an unlinked file in TMPDIR; the
+table and a sorted json must hold every backup (bytes per backup: above \`--version\`'s RSS).
 
-| output | KiB | MiB |
-|---|---:|---:|
+| backups | output | KiB | MiB | bytes per backup held |
+|---:|---|---:|---:|---:|
 $rows"
 }
 
-# peak_rss_kb CMD...: the largest "Maximum resident set size" of three runs, in KiB.
+# peak_rss_kb RUNS CMD...: the largest "Maximum resident set size" of RUNS runs, in KiB.
 peak_rss_kb() {
-    local best=0 kb
-    for _ in 1 2 3; do
+    local best=0 kb runs=$1
+    shift
+    for ((run = 0; run < runs; run++)); do
         /usr/bin/time -v -o "$WORK/time.txt" "$@" >/dev/null 2>"$WORK/rss.err"
         kb=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$WORK/time.txt")
         ((kb > best)) && best=$kb

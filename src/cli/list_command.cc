@@ -26,8 +26,10 @@ namespace {
 
 // Feeds the listing's ordered results, filtered by the selection page by page, to the renderer,
 // and reports failed clusters in place. A sort holds every cluster's backups until finish().
-// A streamed page is flushed at once; when stdout cannot take it the listing is stopped, since
-// nothing fetched after that could be written.
+// Otherwise each page goes to the renderer as it arrives: a streamed page is flushed at once
+// (when stdout cannot take it the listing is stopped, since nothing fetched after that could be
+// written); a renderer that holds back (json, table) keeps it in its written form, and takes a
+// cluster that fails part-way back to its mark, set when the cluster before it ended.
 class RenderingObserver final : public ListingObserver {
   public:
     RenderingObserver(const ListPlan& plan, Renderer& renderer, std::ostream& out,
@@ -49,30 +51,27 @@ class RenderingObserver final : public ListingObserver {
             census_.count(page);
         }
         filter_backups(page, plan_.selection);
-        if (!renderer_.streams() || plan_.selection.reorders()) {
+        if (plan_.selection.reorders()) {
             // Held until the cluster is complete: a cluster that fails part-way shows nothing.
             std::move(page.begin(), page.end(), std::back_inserter(held_));
             return;
         }
         add(cluster, page);
         cluster_written_ += static_cast<std::int64_t>(page.size());
-        if (!flushed(out_)) {
+        if (renderer_.streams() && !flushed(out_)) {
             output_failed_ = true;
             stop_.cancel();
         }
     }
 
     void cluster_finished(std::size_t cluster) override {
-        if (plan_.selection.reorders()) {
-            for (auto& backup : held_) {
-                sorted_.push_back({plan_.clusters[cluster].id, std::move(backup),
-                                   plan_.clusters[cluster].region});
-            }
-        } else {
-            add(cluster, held_);
+        for (auto& backup : held_) {
+            sorted_.push_back(
+                {plan_.clusters[cluster].id, std::move(backup), plan_.clusters[cluster].region});
         }
         held_.clear();
         cluster_written_ = 0;
+        renderer_.mark();
     }
 
     // Hands the held backups of every complete cluster to the renderer, in the selection's order.
@@ -103,7 +102,13 @@ class RenderingObserver final : public ListingObserver {
         }
         ++failures_;
         held_.clear();
+        if (!renderer_.streams()) {
+            // Nothing of it was written yet: it is taken back, and not counted.
+            renderer_.discard_since_mark();
+            written_ -= cluster_written_;
+        }
         cluster_written_ = 0;
+        renderer_.mark();
     }
 
     void progress(const ListingProgress& progress) override {

@@ -73,8 +73,8 @@ void JsonRenderer::add(const BackupRow& row) {
     if (array_) {
         // The array is held back until finish(): an interrupted or failed listing must not
         // leave a truncated array on stdout.
-        pending_ += first_ ? "[\n  " : ",\n  ";
-        pending_ += text;
+        pending_.append(first_ ? "[\n  " : ",\n  ");
+        pending_.append(text);
     } else {
         text.push_back('\n');
         out_ << text;
@@ -84,11 +84,23 @@ void JsonRenderer::add(const BackupRow& row) {
 
 void JsonRenderer::finish() {
     if (array_) {
-        pending_ += first_ ? "[]\n" : "\n]\n";
-        out_ << pending_;
+        pending_.append(first_ ? "[]\n" : "\n]\n");
+        pending_.write_to(out_);
         pending_.clear();
     }
     out_.flush();
+}
+
+void JsonRenderer::mark() {
+    mark_ = pending_.mark();
+    first_at_mark_ = first_;
+}
+
+void JsonRenderer::discard_since_mark() {
+    if (array_) {
+        pending_.truncate(mark_);
+        first_ = first_at_mark_;
+    }
 }
 
 }  // namespace tidb_backups

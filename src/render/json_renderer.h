@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "render/chunked_text.h"
 #include "render/renderer.h"
 
 namespace tidb_backups {
@@ -16,6 +17,8 @@ class JsonRenderer final : public Renderer {
     void add(const BackupRow& row) override;
     void finish() override;
     bool streams() const override { return !array_; }
+    void mark() override;
+    void discard_since_mark() override;
 
   private:
     // The object written for `row`: select(), then the times in the chosen format.
@@ -27,7 +30,9 @@ class JsonRenderer final : public Renderer {
     std::ostream& out_;
     bool array_;
     bool first_ = true;
-    std::string pending_;  // the json array until finish()
+    ChunkedText pending_;  // the json array until finish()
+    ChunkedText::Mark mark_ = 0;
+    bool first_at_mark_ = true;
 };
 
 }  // namespace tidb_backups

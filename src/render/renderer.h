@@ -1,6 +1,9 @@
 // Writers of backups to stdout in each output format. ndjson, csv and tsv write each backup
 // as it comes (whole lines only); json and the table hold everything back until finish(), so
-// a listing that fails or is interrupted never leaves a truncated array or table.
+// a listing that fails or is interrupted never leaves a truncated array or table. What they hold
+// is already in its written form (json text, table cells), not the API's objects; a cluster's
+// backups can be given to them as its pages arrive and taken back should it fail part-way
+// (mark(), discard_since_mark()).
 #pragma once
 
 #include <cstdint>
@@ -62,6 +65,11 @@ class Renderer {
     virtual bool streams() const = 0;
     // Writes whatever is still buffered (and, for json, closes the array).
     virtual void finish() = 0;
+    // The renderers that hold back (!streams()): mark() records what has been added so far, and
+    // discard_since_mark() forgets everything added after it, as if it had never been given.
+    // The streaming ones have written it already and do nothing.
+    virtual void mark() {}
+    virtual void discard_since_mark() {}
 };
 
 std::unique_ptr<Renderer> make_renderer(const RenderOptions& options, std::ostream& out);

@@ -84,6 +84,7 @@ TableRenderer::TableRenderer(const RenderOptions& options, std::ostream& out)
         bool right = field == "BackupSize" || field == kDurationColumn;
         columns_.push_back({field, header_for(field), right, is_free_text(field)});
     }
+    widest_.assign(columns_.size(), 0);
 }
 
 std::string TableRenderer::cell(const Column& column, const BackupRow& row) const {
@@ -141,11 +142,29 @@ void TableRenderer::add(const BackupRow& row) {
     }
     std::vector<std::string> cells;
     cells.reserve(columns_.size());
-    for (const auto& column : columns_) {
+    for (std::size_t c = 0; c < columns_.size(); ++c) {
         // Every row is padded to the widest cell: one huge value must not make every line huge.
-        cells.push_back(truncate_to_width(cell(column, row), kMaxCellWidth));
+        cells.push_back(truncate_to_width(cell(columns_[c], row), kMaxCellWidth));
+        const std::size_t width = display_width(cells.back());
+        cell_widths_.push_back(static_cast<std::uint16_t>(width));
+        widest_[c] = std::max(widest_[c], width);
     }
     rows_.push_back(std::move(cells));
+}
+
+void TableRenderer::mark() {
+    mark_ = Mark{rows_.size(), widest_, zone_offset_, zones_differ_};
+}
+
+void TableRenderer::discard_since_mark() {
+    if (mark_.rows >= rows_.size()) {
+        return;
+    }
+    rows_.resize(mark_.rows);
+    cell_widths_.resize(mark_.rows * columns_.size());
+    widest_ = mark_.widest.empty() ? std::vector<std::size_t>(columns_.size(), 0) : mark_.widest;
+    zone_offset_ = mark_.zone_offset;
+    zones_differ_ = mark_.zones_differ;
 }
 
 std::vector<std::string> TableRenderer::header_cells() const {
@@ -165,16 +184,11 @@ std::vector<std::string> TableRenderer::header_cells() const {
 }
 
 std::vector<std::size_t> TableRenderer::column_widths() const {
-    std::vector<std::size_t> widths(columns_.size(), 0);
+    std::vector<std::size_t> widths = widest_;
     if (options_.headers) {
         const std::vector<std::string> headers = header_cells();
         for (std::size_t c = 0; c < columns_.size(); ++c) {
-            widths[c] = display_width(headers[c]);
-        }
-    }
-    for (const auto& cells : rows_) {
-        for (std::size_t c = 0; c < cells.size(); ++c) {
-            widths[c] = std::max(widths[c], display_width(cells[c]));
+            widths[c] = std::max(widths[c], display_width(headers[c]));
         }
     }
     if (options_.width <= 0) {
@@ -214,13 +228,18 @@ std::vector<std::size_t> TableRenderer::column_widths() const {
 }
 
 void TableRenderer::write_line(const std::vector<std::string>& cells,
+                               const std::uint16_t* cell_widths,
                                const std::vector<std::size_t>& widths, bool header) {
     std::string line;
     for (std::size_t c = 0; c < cells.size(); ++c) {
         const Column& column = columns_[c];
         // Widths and cuts are worked out on the plain text; colour is wrapped around it last.
-        std::string text = truncate_to_width(cells[c], widths[c]);
-        std::size_t padding = widths[c] - std::min(widths[c], display_width(text));
+        // Only a cell that is cut is measured again.
+        const std::size_t natural =
+            cell_widths != nullptr ? cell_widths[c] : display_width(cells[c]);
+        std::string text = natural <= widths[c] ? cells[c] : truncate_to_width(cells[c], widths[c]);
+        const std::size_t shown = natural <= widths[c] ? natural : display_width(text);
+        std::size_t padding = widths[c] - std::min(widths[c], shown);
         if (!header && options_.color && column.field == "State") {
             text = coloured_state(cells[c], text);
         }
@@ -248,12 +267,13 @@ void TableRenderer::finish() {
     }
     std::vector<std::size_t> widths = column_widths();
     if (options_.headers) {
-        write_line(header_cells(), widths, true);
+        write_line(header_cells(), nullptr, widths, true);
     }
-    for (const auto& cells : rows_) {
-        write_line(cells, widths, false);
+    for (std::size_t r = 0; r < rows_.size(); ++r) {
+        write_line(rows_[r], &cell_widths_[r * columns_.size()], widths, false);
     }
     rows_.clear();
+    cell_widths_.clear();
     out_.flush();
 }
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,6 +32,8 @@ class TableRenderer final : public Renderer {
     void add(const BackupRow& row) override;
     void finish() override;
     bool streams() const override { return false; }
+    void mark() override;
+    void discard_since_mark() override;
 
   private:
     struct Column {
@@ -45,17 +48,31 @@ class TableRenderer final : public Renderer {
     std::vector<std::string> header_cells() const;
     // Column widths: the widest cell (and header), then narrowed to fit options_.width.
     std::vector<std::size_t> column_widths() const;
-    void write_line(const std::vector<std::string>& cells, const std::vector<std::size_t>& widths,
-                    bool header);
+    // `cell_widths`: each cell's display width, as measured when it was added; nullptr to
+    // measure them here (the header).
+    void write_line(const std::vector<std::string>& cells, const std::uint16_t* cell_widths,
+                    const std::vector<std::size_t>& widths, bool header);
 
     RenderOptions options_;
     std::ostream& out_;
     std::vector<Column> columns_;
     std::vector<std::vector<std::string>> rows_;
+    // The display width of every cell of rows_, row after row, measured once as it is added
+    // (cells are at most kMaxCellWidth wide); and the widest of each column so far.
+    std::vector<std::uint16_t> cell_widths_;
+    std::vector<std::size_t> widest_;
     // The UTC offset of the local times shown, for the time headers: one offset for all, or
     // none when they differ (a daylight-saving change inside the listing).
     std::optional<long> zone_offset_;
     bool zones_differ_ = false;
+    // What mark() recorded: the rows, and the zone seen in them.
+    struct Mark {
+        std::size_t rows = 0;
+        std::vector<std::size_t> widest;
+        std::optional<long> zone_offset;
+        bool zones_differ = false;
+    };
+    Mark mark_;
 };
 
 }  // namespace tidb_backups

@@ -3,6 +3,7 @@
 #include "core/time_spec.h"
 #include "core/utf8.h"
 
+#include <algorithm>
 #include <ctime>
 #include <optional>
 #include <string>
@@ -92,6 +93,10 @@ std::string escape_json_for_terminal(std::string_view json) {
 }
 
 std::size_t display_width(std::string_view text) {
+    // Nearly every cell is printable ASCII: a column a byte, nothing to decode.
+    if (std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c < 0x7f; })) {
+        return text.size();
+    }
     std::size_t width = 0;
     for (std::size_t i = 0; i < text.size();) {
         char32_t c = 0;

@@ -241,3 +241,49 @@ TEST_CASE("csv and tsv without rows are the header alone", "[render][csv]") {
     tsv.fields = {"State"};
     CHECK(render(tsv, {}) == "State\n");
 }
+
+TEST_CASE("json and the table take back what was added after a mark; the others have written it",
+          "[render]") {
+    const std::vector<BackupObject> backups = sample();
+    // A cell far wider than the rest: taken back, it must not widen the table either.
+    BackupObject wide = backups[1];
+    wide["BackupId"] = std::string(300, 'w');
+    for (OutputFormat format : {OutputFormat::Json, OutputFormat::Table}) {
+        RenderOptions options;
+        options.format = format;
+        std::ostringstream out;
+        auto renderer = make_renderer(options, out);
+        renderer->add(BackupRow{"c1", backups[0]});
+        renderer->mark();
+        renderer->add(BackupRow{"c2", wide});
+        renderer->add(BackupRow{"c2", backups[1]});
+        renderer->discard_since_mark();
+        renderer->finish();
+        INFO(out.str());
+        CHECK(out.str() == render(options, {backups[0]}, "c1"));
+    }
+    SECTION("nothing before the mark: json is the empty array") {
+        RenderOptions options;
+        options.format = OutputFormat::Json;
+        std::ostringstream out;
+        auto renderer = make_renderer(options, out);
+        renderer->mark();
+        renderer->add(BackupRow{"c1", backups[0]});
+        renderer->discard_since_mark();
+        renderer->add(BackupRow{"c1", backups[1]});
+        renderer->finish();
+        CHECK(out.str() == render(options, {backups[1]}, "c1"));
+        CHECK(out.str().rfind("[\n  {", 0) == 0);
+    }
+    SECTION("ndjson has written it already") {
+        RenderOptions options;
+        options.format = OutputFormat::Ndjson;
+        std::ostringstream out;
+        auto renderer = make_renderer(options, out);
+        renderer->mark();
+        renderer->add(BackupRow{"c1", backups[0]});
+        renderer->discard_since_mark();
+        renderer->finish();
+        CHECK(out.str() == render(options, {backups[0]}, "c1"));
+    }
+}
