@@ -44,6 +44,7 @@ std::vector<Error> unmatched_filter_values(const std::vector<std::string>& wante
             continue;
         }
         std::vector<std::string> shown;
+        shown.reserve(values.size());
         for (const auto& known : values) {
             shown.push_back(sanitize_for_terminal(known));
         }

@@ -125,7 +125,7 @@ std::vector<std::string> accepted_flag_names(const CLI::App& app, const CLI::App
     add_names(app, names);
     names.erase(std::remove(names.begin(), names.end(), "--version"), names.end());
     if (command == nullptr) {
-        names.push_back("--version");
+        names.emplace_back("--version");
     }
     return names;
 }
