@@ -438,7 +438,7 @@ bench_rss() {
             if [[ $holds == yes ]] && ((backups > 100000)); then
                 continue
             fi
-            kb=$(peak_rss_kb "$runs" "$CLI" list "${ids[@]}" --page-size 100 "${args[@]}")
+            kb=$(peak_rss_kb "$runs" "$CLI" list "${ids[@]}" "${args[@]}")
             mb=$(calc "$kb / 1024")
             per="—"
             if [[ $holds == yes ]]; then
@@ -462,7 +462,7 @@ bench_rss() {
 ### Peak RSS by output and size
 
 Emulator \`--latency 0 --backups N\` (1,000,000: ten clusters of 100,000 from \`--ids-from\`);
-\`/usr/bin/time -v tidb-backups list ... --page-size 100 -o FORMAT >/dev/null\`, \"Maximum resident
+\`/usr/bin/time -v tidb-backups list ... -o FORMAT >/dev/null\`, \"Maximum resident
 set size\", the largest of 3 runs (1 run at 1,000,000). json holds the array back until the
 listing is complete, in memory up to 4 MiB and past that in an unlinked file in TMPDIR; the
 table and a sorted json must hold every backup (bytes per backup: above \`--version\`'s RSS).
@@ -477,7 +477,11 @@ peak_rss_kb() {
     local best=0 kb runs=$1
     shift
     for ((run = 0; run < runs; run++)); do
-        /usr/bin/time -v -o "$WORK/time.txt" "$@" >/dev/null 2>"$WORK/rss.err"
+        # A run that fails measures nothing: say so and stop.
+        if ! /usr/bin/time -v -o "$WORK/time.txt" "$@" >/dev/null 2>"$WORK/rss.err"; then
+            log "failed: $* ($(head -c 300 "$WORK/rss.err"))"
+            exit 1
+        fi
         kb=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$WORK/time.txt")
         ((kb > best)) && best=$kb
     done
