@@ -8,6 +8,7 @@
 
 #include "cli/app.h"
 #include "cli/wait_command.h"
+#include "support/fake_poll_timer.h"
 
 using namespace tidb_backups;
 using std::chrono::milliseconds;
@@ -15,24 +16,11 @@ using std::chrono::milliseconds;
 namespace {
 
 BackupObject backup(const std::string& id, std::int64_t start, const std::string& state) {
-    return BackupObject{{"BackupId", id}, {"BackupStartTime", start}, {"State", state}};
+    return testing::watched_backup(id, start, state);
 }
 
 using List = std::vector<BackupObject>;
-
-class FakeTimer final : public PollTimer {
-  public:
-    milliseconds elapsed() override { return now; }
-    bool pause(milliseconds delay) override {
-        pauses.push_back(delay);
-        now += delay;
-        return !(cut_after && pauses.size() >= *cut_after);
-    }
-
-    milliseconds now{0};
-    std::vector<milliseconds> pauses;
-    std::optional<std::size_t> cut_after;
-};
+using FakeTimer = testing::FakePollTimer;
 
 Expected<WaitPlan> resolve_wait(const WaitOptions& options, const std::string& stdin_text = "") {
     std::ostringstream notices;

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/backup_watch.h"
+#include "support/fake_poll_timer.h"
 
 using namespace tidb_backups;
 using std::chrono::milliseconds;
@@ -12,25 +13,11 @@ using std::chrono::milliseconds;
 namespace {
 
 BackupObject backup(const std::string& id, std::int64_t start, const std::string& state) {
-    return BackupObject{{"BackupId", id}, {"BackupStartTime", start}, {"State", state}};
+    return testing::watched_backup(id, start, state);
 }
 
 using List = std::vector<BackupObject>;
-
-// Time passes only when asked to pause (and, if set, by each poll); nothing sleeps.
-class FakeTimer final : public PollTimer {
-  public:
-    milliseconds elapsed() override { return now; }
-    bool pause(milliseconds delay) override {
-        pauses.push_back(delay);
-        now += delay;
-        return !(cut_after && pauses.size() >= *cut_after);
-    }
-
-    milliseconds now{0};
-    std::vector<milliseconds> pauses;
-    std::optional<std::size_t> cut_after;  // this pause returns as if Ctrl-C cut it
-};
+using FakeTimer = testing::FakePollTimer;
 
 // Answers each poll with the next list; the last one again once they run out.
 class ScriptedPolls {
