@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages that building and testing tidb-backups needs, if missing.
+# Installs the Debian 12 packages that building and testing tidb-backups needs, if missing;
+# with --tools also what fuzz/run.sh and scripts/static-checks.sh need (clang, clang-tidy,
+# cppcheck), which CI does not run.
 set -euo pipefail
 
 packages=(
@@ -11,11 +13,15 @@ packages=(
     zsh fish bash-completion groff-base man-db dpkg-dev file tinyproxy tmux
     # tests: the real consumers of `check -o prometheus` (promtool, the textfile collector)
     prometheus prometheus-node-exporter
-    # fuzzing (clang with libFuzzer)
-    clang libclang-rt-14-dev
-    # scripts/static-checks.sh (clang-tidy also installs run-clang-tidy)
-    clang-tidy cppcheck
 )
+if [ "${1:-}" = "--tools" ]; then
+    packages+=(
+        # fuzzing (clang with libFuzzer)
+        clang libclang-rt-14-dev
+        # scripts/static-checks.sh (clang-tidy also installs run-clang-tidy)
+        clang-tidy cppcheck
+    )
+fi
 
 missing=()
 for package in "${packages[@]}"; do

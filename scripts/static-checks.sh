@@ -14,7 +14,7 @@ jobs=$(nproc)
 
 for tool in cmake ninja clang++ clang-tidy run-clang-tidy cppcheck; do
     if ! command -v "$tool" >/dev/null 2>&1; then
-        echo "static-checks: $tool is missing; scripts/install-deps.sh installs it" >&2
+        echo "static-checks: $tool is missing; scripts/install-deps.sh --tools installs it" >&2
         exit 2
     fi
 done
