@@ -328,7 +328,7 @@ TEST_CASE("check -o human keeps its lines and exit codes", "[e2e][check]") {
 }
 
 TEST_CASE(
-    "check: bad output and rule values are exit 2 and send nothing; with -o nagios the "
+    "check: bad output and rule values are exit 2 and send nothing, with -o nagios the "
     "plugin's UNKNOWN, exit 3",
     "[e2e][check]") {
     RealClockEmulator fake;
@@ -355,7 +355,7 @@ TEST_CASE(
         {{"--bogus"}, "--bogus"},
         {{"-o", "nagios", "--bogus"}, "--bogus"},
         {{"--output=NAGIOS", "--max-age"}, "--max-age"},
-        {{"-onagios", "-w"}, "--warning"},
+        {{"-onagios", "-w"}, "-w needs a value"},
     };
     for (const auto& [extra, message] : bad) {
         std::vector<std::string> args = {"check", "--id", "c1"};

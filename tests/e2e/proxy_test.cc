@@ -202,7 +202,7 @@ TEST_CASE("a proxy refusing the destination, or not running, is exit 4 with what
     CHECK(absent.err.find("could not connect to the proxy http://127.0.0.1:") != std::string::npos);
 }
 
-TEST_CASE("HTTP_PROXY carries plain-HTTP requests; HTTPS_PROXY is not used for them",
+TEST_CASE("HTTP_PROXY carries plain-HTTP requests, HTTPS_PROXY is not used for them",
           "[e2e][proxy]") {
     TempDir dir;
     EmulatorProcess emulator(emulator_args(5));

@@ -213,7 +213,7 @@ TEST_CASE("option --sort-by BackupSize --reverse: largest first, numerically, st
     }
 }
 
-TEST_CASE("option --reverse alone reverses API order; a sort spans every cluster",
+TEST_CASE("option --reverse alone reverses API order, a sort spans every cluster",
           "[e2e][selection]") {
     EmulatorProcess emulator(emulator_args(12));
     Cli cli(emulator);

@@ -200,7 +200,7 @@ TEST_CASE("wait: several clusters, each line prefixed with its cluster, exit 0 w
     CHECK(requests(emulator) == 6);
 }
 
-TEST_CASE("wait: a finished cluster is not asked again; one Failed among them is exit 1",
+TEST_CASE("wait: a finished cluster is not asked again, one Failed among them is exit 1",
           "[e2e][wait][fleet]") {
     // Only c2's newest backup runs; c1's is as the catalog has it.
     EmulatorProcess emulator(

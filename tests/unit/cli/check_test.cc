@@ -99,7 +99,7 @@ TEST_CASE("check: ids, --ids-from and --concurrency are checked as for list", "[
     CHECK(resolve(concurrency).error().kind == ErrorKind::Usage);
 }
 
-TEST_CASE("check: an empty --state is a usage error; spaces around it are dropped", "[check]") {
+TEST_CASE("check: an empty --state is a usage error, spaces around it are dropped", "[check]") {
     CheckOptions options = options_with("26h");
     options.state = " ";
     REQUIRE_FALSE(resolve(options));
@@ -132,7 +132,7 @@ TEST_CASE("check: the state matches in any case and the API's spelling is kept",
     CHECK(newest->state == "SUCCESS");
 }
 
-TEST_CASE("check: a backup without a usable start time is passed over; ties keep the first",
+TEST_CASE("check: a backup without a usable start time is passed over, ties keep the first",
           "[check]") {
     BackupObject undated{{"BackupId", "bk-undated"}, {"State", "Success"}};
     BackupObject text_time{
@@ -162,7 +162,7 @@ TEST_CASE("check: the verdict line", "[check]") {
     CHECK(none.line == "STALE: no Failed backup found");
 }
 
-TEST_CASE("check: an age of exactly --max-age is fresh; a future start is age 0", "[check]") {
+TEST_CASE("check: an age of exactly --max-age is fresh, a future start is age 0", "[check]") {
     CHECK(
         judge_freshness(NewestBackup{"b", "Success", kNow - 5400}, rule(5400, "90m"), kNow).fresh);
     CHECK_FALSE(

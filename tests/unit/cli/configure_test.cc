@@ -172,7 +172,7 @@ TEST_CASE("apply_profile_changes sets what is given and keeps the rest", "[confi
     }
 }
 
-TEST_CASE("a new profile needs region, public key and private key; an existing one nothing",
+TEST_CASE("a new profile needs region, public key and private key, an existing one nothing",
           "[configure]") {
     ProfileChanges none;
     CHECK(missing_settings(nullptr, none) ==

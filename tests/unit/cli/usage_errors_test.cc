@@ -139,7 +139,7 @@ TEST_CASE("a word after list that could be an id suggests --id", "[usage]") {
           "hint: a cluster id is given with --id: tidb-backups list --id MlaMfzgZ\n");
 }
 
-TEST_CASE("help and help COMMAND print help; bare prints a short help only at a terminal",
+TEST_CASE("help and help COMMAND print help, bare prints a short help only at a terminal",
           "[usage]") {
     EarlyExit help = early_exit({"help"});
     CHECK(help.code == 0);

@@ -225,7 +225,7 @@ TEST_CASE("wait: --backup-id", "[wait]") {
     }
 }
 
-TEST_CASE("wait: a failed poll is its own exit code; Ctrl-C is 130", "[wait]") {
+TEST_CASE("wait: a failed poll is its own exit code, Ctrl-C is 130", "[wait]") {
     SECTION("API error") {
         Error error = make_error(ErrorKind::Api, "RetCode 230: Params [Id] not available");
         Run run{{List{backup("bk-1", 100, "Running")}, error}};

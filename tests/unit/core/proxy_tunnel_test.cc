@@ -134,7 +134,7 @@ TEST_CASE("a proxy that refuses the credentials is a non-retryable error without
     CHECK((status.error().message + status.error().hint).find("wrong-secret") == std::string::npos);
 }
 
-TEST_CASE("a proxy failing upstream is retryable; one answering garbage is named", "[proxy]") {
+TEST_CASE("a proxy failing upstream is retryable, one answering garbage is named", "[proxy]") {
     SECTION("502") {
         Status status = ask("HTTP/1.1 502 Bad Gateway\r\n\r\n", "[::1]:443").status;
         REQUIRE_FALSE(status.has_value());

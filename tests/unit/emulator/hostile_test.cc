@@ -108,7 +108,7 @@ TEST_CASE("hostile: --raw-retcode writes the RetCode of a page as given", "[serv
                                                           : nlohmann::ordered_json(230)));
 }
 
-TEST_CASE("hostile: --lone-surrogate sends an unpaired \\ud800 escape in BackupName",
+TEST_CASE("hostile: --lone-surrogate sends an unpaired surrogate escape (U+D800) in BackupName",
           "[server][hostile]") {
     ServerOptions options = with_backups(1);
     options.hostile.lone_surrogate = true;

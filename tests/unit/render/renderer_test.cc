@@ -242,7 +242,7 @@ TEST_CASE("csv and tsv without rows are the header alone", "[render][csv]") {
     CHECK(render(tsv, {}) == "State\n");
 }
 
-TEST_CASE("json and the table take back what was added after a mark; the others have written it",
+TEST_CASE("json and the table take back what was added after a mark, the others have written it",
           "[render]") {
     const std::vector<BackupObject> backups = sample();
     // A cell far wider than the rest: taken back, it must not widen the table either.
