@@ -287,9 +287,8 @@ int conclude(const WaitPlan& plan, const std::vector<std::string>& labels,
                     make_error(ErrorKind::Usage,
                                fmt::format("timed out: {} after --max-wait {}", what,
                                            clean(plan.max_wait_text)),
-                               unfinished.size() > 1
-                                   ? "the backups go on; wait longer with a larger --max-wait"
-                                   : "the backup goes on; wait longer with a larger --max-wait"));
+                               fmt::format("the {} on; wait longer with a larger --max-wait",
+                                           unfinished.size() > 1 ? "backups go" : "backup goes")));
         return kWaitTimedOut;
     }
     int code = 0;

@@ -85,6 +85,7 @@ TableRenderer::TableRenderer(const RenderOptions& options, std::ostream& out)
         columns_.push_back({field, header_for(field), right, is_free_text(field)});
     }
     widest_.assign(columns_.size(), 0);
+    mark_ = Mark{0, widest_, zone_offset_, zones_differ_};  // a discard before any mark()
 }
 
 std::string TableRenderer::cell(const Column& column, const BackupRow& row) const {
@@ -162,7 +163,7 @@ void TableRenderer::discard_since_mark() {
     }
     rows_.resize(mark_.rows);
     cell_widths_.resize(mark_.rows * columns_.size());
-    widest_ = mark_.widest.empty() ? std::vector<std::size_t>(columns_.size(), 0) : mark_.widest;
+    widest_ = mark_.widest;
     zone_offset_ = mark_.zone_offset;
     zones_differ_ = mark_.zones_differ;
 }
