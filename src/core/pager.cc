@@ -5,8 +5,6 @@
 
 #include <fmt/format.h>
 
-#include "core/signer.h"
-
 namespace tidb_backups {
 
 namespace {
@@ -14,13 +12,13 @@ namespace {
 constexpr std::int64_t kUnbounded = std::numeric_limits<std::int64_t>::max();
 
 // What tells backups apart: the BackupId, else (a server that leaves it out) the whole object.
+// The first byte keeps an id from ever equalling an object.
 std::string dedupe_key(const BackupObject& backup) {
     std::string id = backup_id(backup);
     if (!id.empty()) {
-        return "id " + id;
+        return "i" + id;
     }
-    return "content " +
-           sha1_hex(backup.dump(-1, ' ', false, BackupObject::error_handler_t::replace));
+    return "c" + backup.dump(-1, ' ', false, BackupObject::error_handler_t::replace);
 }
 
 // "TotalCount says 100" or "no TotalCount".
@@ -131,7 +129,7 @@ void ClusterPager::fail(Error error) {
     failure_ = std::move(error);
     pages_.clear();
     in_flight_ -= requests_.withdraw(std::numeric_limits<std::int64_t>::min());
-    seen_ = {};
+    seen_.clear();
 }
 
 void ClusterPager::receive(std::int64_t offset, std::int64_t limit, std::uint64_t ticket,
@@ -243,7 +241,7 @@ bool ClusterPager::hand_on_page(std::int64_t offset, PlannedPage& page,
             break;
         }
         // Seen on an earlier page: the list shifted down between requests.
-        if (!seen_.insert(dedupe_key(backup)).second) {
+        if (!seen_.insert(dedupe_key(backup))) {
             continue;
         }
         fresh.push_back(std::move(backup));
@@ -300,7 +298,7 @@ bool ClusterPager::done() {
                         "a cluster has a few thousand backups at most; --limit N lists the "
                         "newest N"));
     }
-    seen_ = {};  // done with
+    seen_.clear();  // done with
     return true;
 }
 

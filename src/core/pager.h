@@ -7,10 +7,10 @@
 #include <map>
 #include <optional>
 #include <string>
-#include <unordered_set>
 #include <vector>
 
 #include "core/error.h"
+#include "core/key_set.h"
 #include "core/response.h"
 
 namespace tidb_backups {
@@ -144,7 +144,7 @@ class ClusterPager {
     // plan()), for the rest of a short page (kept).
     bool ceiling_blocked_plan_ = false;
     bool ceiling_blocked_rest_ = false;
-    std::unordered_set<std::string> seen_;  // what tells every backup handed on apart
+    KeySet seen_;  // what tells every backup handed on apart (see dedupe_key)
     std::optional<Error> failure_;
 };
 
