@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <limits>
 #include <optional>
+#include <stdexcept>
 #include <string_view>
 #include <utility>
 
@@ -17,6 +19,8 @@ constexpr std::string_view kDurationColumn = "Duration";
 constexpr std::string_view kColumnGap = "  ";
 // A shortened column keeps at least this many columns: two characters and the "…".
 constexpr std::size_t kShortestCut = 3;
+// The kept cells' text is held in blocks of this size (a longer cell in one of its own).
+constexpr std::size_t kTextBlockBytes = 64 * 1024;
 
 // ANSI SGR: green, red, yellow, and back to normal.
 constexpr std::string_view kGreen = "\x1b[32m";
@@ -85,7 +89,7 @@ TableRenderer::TableRenderer(const RenderOptions& options, std::ostream& out)
         columns_.push_back({field, header_for(field), right, is_free_text(field)});
     }
     widest_.assign(columns_.size(), 0);
-    mark_ = Mark{0, widest_, zone_offset_, zones_differ_};  // a discard before any mark()
+    mark_ = Mark{0, 0, 0, widest_, zone_offset_, zones_differ_};  // a discard before any mark()
 }
 
 std::string TableRenderer::cell(const Column& column, const BackupRow& row) const {
@@ -141,28 +145,49 @@ void TableRenderer::add(const BackupRow& row) {
             zone_offset_ = offset;
         }
     }
-    std::vector<std::string> cells;
-    cells.reserve(columns_.size());
     for (std::size_t c = 0; c < columns_.size(); ++c) {
         // Every row is padded to the widest cell: one huge value must not make every line huge.
-        cells.push_back(truncate_to_width(cell(columns_[c], row), kMaxCellWidth));
-        const std::size_t width = display_width(cells.back());
-        cell_widths_.push_back(static_cast<std::uint16_t>(width));
+        std::string text = truncate_to_width(cell(columns_[c], row), kMaxCellWidth);
+        const std::size_t width = display_width(text);
         widest_[c] = std::max(widest_[c], width);
+        keep_cell(std::move(text), width);
     }
-    rows_.push_back(std::move(cells));
+}
+
+void TableRenderer::keep_cell(std::string text, std::size_t width) {
+    if (text.size() > std::numeric_limits<std::uint32_t>::max()) {
+        throw std::length_error("a table cell over 4 GiB");  // kMaxCellWidth makes it unreachable
+    }
+    cells_.push_back(
+        KeptCell{static_cast<std::uint32_t>(text.size()), static_cast<std::uint16_t>(width)});
+    if (text.empty()) {
+        return;  // kept in no block: finish() reads none for it
+    }
+    if (text_blocks_.empty() || text_blocks_.back().size() + text.size() > kTextBlockBytes) {
+        if (text.size() >= kTextBlockBytes) {
+            text_blocks_.push_back(std::move(text));  // a block of its own
+            return;
+        }
+        text_blocks_.emplace_back().reserve(kTextBlockBytes);
+    }
+    text_blocks_.back() += text;
 }
 
 void TableRenderer::mark() {
-    mark_ = Mark{rows_.size(), widest_, zone_offset_, zones_differ_};
+    mark_ = Mark{
+        cells_.size(), text_blocks_.size(), text_blocks_.empty() ? 0 : text_blocks_.back().size(),
+        widest_,       zone_offset_,        zones_differ_};
 }
 
 void TableRenderer::discard_since_mark() {
-    if (mark_.rows >= rows_.size()) {
+    if (mark_.cells >= cells_.size()) {
         return;
     }
-    rows_.resize(mark_.rows);
-    cell_widths_.resize(mark_.rows * columns_.size());
+    cells_.resize(mark_.cells);
+    text_blocks_.resize(mark_.blocks);
+    if (!text_blocks_.empty()) {
+        text_blocks_.back().resize(mark_.last_block_bytes);
+    }
     widest_ = mark_.widest;
     zone_offset_ = mark_.zone_offset;
     zones_differ_ = mark_.zones_differ;
@@ -228,8 +253,8 @@ std::vector<std::size_t> TableRenderer::column_widths() const {
     return widths;
 }
 
-void TableRenderer::write_line(const std::vector<std::string>& cells,
-                               const std::uint16_t* cell_widths,
+void TableRenderer::write_line(const std::vector<std::string_view>& cells,
+                               const std::uint16_t* widths_known,
                                const std::vector<std::size_t>& widths, bool header) {
     std::string line;
     for (std::size_t c = 0; c < cells.size(); ++c) {
@@ -237,8 +262,9 @@ void TableRenderer::write_line(const std::vector<std::string>& cells,
         // Widths and cuts are worked out on the plain text; colour is wrapped around it last.
         // Only a cell that is cut is measured again.
         const std::size_t natural =
-            cell_widths != nullptr ? cell_widths[c] : display_width(cells[c]);
-        std::string text = natural <= widths[c] ? cells[c] : truncate_to_width(cells[c], widths[c]);
+            widths_known != nullptr ? widths_known[c] : display_width(cells[c]);
+        std::string text =
+            natural <= widths[c] ? std::string(cells[c]) : truncate_to_width(cells[c], widths[c]);
         const std::size_t shown = natural <= widths[c] ? natural : display_width(text);
         std::size_t padding = widths[c] - std::min(widths[c], shown);
         if (!header && options_.color && column.field == "State") {
@@ -262,19 +288,39 @@ void TableRenderer::write_line(const std::vector<std::string>& cells,
 }
 
 void TableRenderer::finish() {
-    if (rows_.empty()) {
+    if (cells_.empty()) {
         out_.flush();
         return;
     }
     std::vector<std::size_t> widths = column_widths();
     if (options_.headers) {
-        write_line(header_cells(), nullptr, widths, true);
+        const std::vector<std::string> headers = header_cells();
+        write_line({headers.begin(), headers.end()}, nullptr, widths, true);
     }
-    for (std::size_t r = 0; r < rows_.size(); ++r) {
-        write_line(rows_[r], &cell_widths_[r * columns_.size()], widths, false);
+    // The cells in the order keep_cell() laid them out.
+    std::vector<std::string_view> line(columns_.size());
+    std::vector<std::uint16_t> line_widths(columns_.size());
+    std::size_t block = 0;
+    std::size_t at = 0;
+    for (std::size_t i = 0; i < cells_.size(); ++i) {
+        const KeptCell kept = cells_[i];
+        const std::size_t c = i % columns_.size();
+        line[c] = {};
+        if (kept.bytes > 0) {
+            if (at + kept.bytes > text_blocks_[block].size()) {
+                ++block;
+                at = 0;
+            }
+            line[c] = std::string_view(text_blocks_[block]).substr(at, kept.bytes);
+            at += kept.bytes;
+        }
+        line_widths[c] = kept.width;
+        if (c + 1 == columns_.size()) {
+            write_line(line, line_widths.data(), widths, false);
+        }
     }
-    rows_.clear();
-    cell_widths_.clear();
+    cells_.clear();
+    text_blocks_.clear();
     out_.flush();
 }
 

@@ -48,26 +48,35 @@ class TableRenderer final : public Renderer {
     std::vector<std::string> header_cells() const;
     // Column widths: the widest cell (and header), then narrowed to fit options_.width.
     std::vector<std::size_t> column_widths() const;
-    // `cell_widths`: each cell's display width, as measured when it was added; nullptr to
+    // `widths_known`: each cell's display width, as measured when it was added; nullptr to
     // measure them here (the header).
-    void write_line(const std::vector<std::string>& cells, const std::uint16_t* cell_widths,
+    void write_line(const std::vector<std::string_view>& cells, const std::uint16_t* widths_known,
                     const std::vector<std::size_t>& widths, bool header);
+    void keep_cell(std::string text, std::size_t width);
 
     RenderOptions options_;
     std::ostream& out_;
     std::vector<Column> columns_;
-    std::vector<std::vector<std::string>> rows_;
-    // The display width of every cell of rows_, row after row, measured once as it is added
-    // (cells are at most kMaxCellWidth wide); and the widest of each column so far.
-    std::vector<std::uint16_t> cell_widths_;
-    std::vector<std::size_t> widest_;
+    // Every cell of every row, row after row: its text in text_blocks_ (back to back, none split
+    // between blocks), its length and display width (at most kMaxCellWidth) in cells_. A cell
+    // costs its text and 8 bytes, where a std::string per cell cost 32 bytes and often a heap
+    // block more.
+    struct KeptCell {
+        std::uint32_t bytes = 0;
+        std::uint16_t width = 0;
+    };
+    std::vector<KeptCell> cells_;
+    std::vector<std::string> text_blocks_;
+    std::vector<std::size_t> widest_;  // the widest cell of each column so far
     // The UTC offset of the local times shown, for the time headers: one offset for all, or
     // none when they differ (a daylight-saving change inside the listing).
     std::optional<long> zone_offset_;
     bool zones_differ_ = false;
-    // What mark() recorded: the rows, and the zone seen in them.
+    // What mark() recorded: the cells and their text, and the zone seen in them.
     struct Mark {
-        std::size_t rows = 0;
+        std::size_t cells = 0;
+        std::size_t blocks = 0;
+        std::size_t last_block_bytes = 0;
         std::vector<std::size_t> widest;
         std::optional<long> zone_offset;
         bool zones_differ = false;

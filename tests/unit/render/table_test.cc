@@ -298,3 +298,46 @@ TEST_CASE("the time headers name the zone the times are in", "[table]") {
     CHECK(utc_offset_label(-(3 * 3600 + 1800)) == "UTC-3:30");
     CHECK(utc_offset_label(10 * 3600 + 1800) == "UTC+10:30");
 }
+
+TEST_CASE("the table keeps thousands of rows in order, and takes back rows after a mark",
+          "[render][table]") {
+    // About 100 bytes of text a row: the rows fill several of the table's 64 KiB text blocks,
+    // and one cell (a thousand "é" made of e and a combining accent, 3,000 bytes in 1,000
+    // columns) is longer than most.
+    std::string accented;
+    for (int i = 0; i < 1000; ++i) {
+        accented += "e\xCC\x81";
+    }
+    const auto name = [](int i) {
+        return "name-" + std::to_string(i) + "-" + std::string(60, 'p');
+    };
+    RenderOptions options = table({"BackupId", "BackupName", "State"});
+    std::ostringstream out;
+    auto renderer = make_renderer(options, out);
+    for (int i = 0; i < 2000; ++i) {
+        renderer->add(BackupRow{"c1", backup("bk-" + std::to_string(i), "Success", name(i))});
+    }
+    renderer->add(BackupRow{"c1", backup("bk-accented", "Success", accented)});
+    renderer->mark();
+    for (int i = 2000; i < 3000; ++i) {
+        renderer->add(BackupRow{"c1", backup("bk-" + std::to_string(i), "Failed", name(i))});
+    }
+    renderer->discard_since_mark();
+    renderer->add(BackupRow{"c1", backup("bk-last", "", "")});
+    renderer->finish();
+
+    const std::vector<std::string> lines = lines_of(out.str());
+    REQUIRE(lines.size() == 1 + 2000 + 2);
+    CHECK(lines[0].rfind("BACKUP ID", 0) == 0);
+    for (int i = 0; i < 2000; ++i) {
+        const std::string& line = lines[static_cast<std::size_t>(1 + i)];
+        INFO(line);
+        REQUIRE(line.rfind("bk-" + std::to_string(i) + " ", 0) == 0);
+        REQUIRE(line.find(" " + name(i) + " ") != std::string::npos);
+        REQUIRE(line.find("Success") != std::string::npos);
+    }
+    CHECK(lines[2001].rfind("bk-accented ", 0) == 0);
+    CHECK(lines[2001].find(accented + "  Success") != std::string::npos);
+    CHECK(lines[2002].rfind("bk-last ", 0) == 0);
+    CHECK(out.str().find("Failed") == std::string::npos);
+}
