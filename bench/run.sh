@@ -464,7 +464,7 @@ bench_rss() {
 Emulator \`--latency 0 --backups N\` (1,000,000: ten clusters of 100,000 from \`--ids-from\`);
 \`/usr/bin/time -v tidb-backups list ... -o FORMAT >/dev/null\`, \"Maximum resident
 set size\", the largest of 3 runs (1 run at 1,000,000). json holds the array back until the
-listing is complete, in memory up to 4 MiB and past that in an unlinked file in TMPDIR; the
+listing is complete, in memory up to 1 MiB and past that in an unlinked file in TMPDIR; the
 table and a sorted json must hold every backup (bytes per backup: above \`--version\`'s RSS).
 
 | backups | output | KiB | MiB | bytes per backup held |

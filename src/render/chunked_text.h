@@ -18,8 +18,8 @@ namespace tidb_backups {
 
 class ChunkedText {
   public:
-    static constexpr std::size_t kChunkBytes = std::size_t{1} << 20;
-    static constexpr std::size_t kSpillAfter = std::size_t{4} << 20;
+    static constexpr std::size_t kChunkBytes = std::size_t{256} << 10;
+    static constexpr std::size_t kSpillAfter = std::size_t{1} << 20;
 
     // `spill_after`: bytes held in memory before the rest goes to a file (nullopt: never).
     // `spill_dir`: where the file is made (empty: TMPDIR, else /tmp).
