@@ -10,6 +10,8 @@
 #include <thread>
 #include <tuple>
 
+#include "core/ahead_budget.h"
+
 namespace tidb_backups {
 
 namespace {
@@ -41,7 +43,11 @@ class Scheduler {
           options_(options),
           sources_(sources),
           observer_(observer),
-          cancellation_(cancellation) {
+          cancellation_(cancellation),
+          // As many pages of the clusters after the one being handed on as the current one may
+          // plan: enough to keep every worker busy across cluster boundaries, few enough that
+          // what waits for its turn stays small however many clusters there are.
+          ahead_(ids.size(), 2 * static_cast<std::int64_t>(std::max(1, options.concurrency))) {
         options_.concurrency = std::max(1, options_.concurrency);
         PagingBounds bounds;
         bounds.ahead = 2 * static_cast<std::int64_t>(options_.concurrency);
@@ -147,13 +153,14 @@ class Scheduler {
             {
                 std::unique_lock lock(mutex_);
                 ++idle_;
-                jobs_ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+                jobs_ready_.wait(lock, [this] { return stopping_ || may_take_next(); });
                 --idle_;
                 if (stopping_) {
                     break;
                 }
                 job = *queue_.begin();
                 queue_.erase(queue_.begin());
+                ahead_.take(job.cluster);
             }
             if (!source) {
                 source = sources_();
@@ -188,6 +195,11 @@ class Scheduler {
         jobs_ready_.notify_one();
     }
 
+    // Under mutex_: whether a worker may take the first job in the queue.
+    bool may_take_next() const {
+        return !queue_.empty() && ahead_.may_take(queue_.begin()->cluster);
+    }
+
     // Takes the jobs of `cluster` at `from` and after out of the queue; returns how many.
     std::int64_t withdraw(std::size_t cluster, std::int64_t from) {
         std::lock_guard lock(mutex_);
@@ -212,6 +224,11 @@ class Scheduler {
             }
             ++current_;
             ++clusters_done_;
+            {
+                std::lock_guard lock(mutex_);
+                ahead_.advance_to(current_);
+            }
+            jobs_ready_.notify_all();
         }
     }
 
@@ -253,6 +270,7 @@ class Scheduler {
     std::set<Job> queue_;
     std::deque<Outcome> results_;
     std::vector<PageSource*> active_sources_;
+    AheadBudget ahead_;  // current_, as the workers see it, and what they took past it
     int idle_ = 0;
     bool stopping_ = false;
     bool cancelled_ = false;

@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -473,4 +475,67 @@ TEST_CASE("a --limit bounds the work before the ceiling does", "[listing][hostil
     CHECK(run.collector.failures.empty());
     CHECK(run.collector.ids[0] == expected_ids("c", 0, 300));
     CHECK(backend.calls.size() == 10);
+}
+
+TEST_CASE("while one cluster waits for a page those after it fetch at most twice the concurrency",
+          "[listing]") {
+    // Five pages a cluster. Cluster a's second page is held back until 16 pages of the clusters
+    // after it were fetched; at --concurrency 8 no more than 2 x 8 = 16 may be, though 55 are
+    // due, so that what waits for its turn stays small in a fleet of any size. (Seven workers
+    // are free meanwhile: a scheduler without the bound is past 16 before the gate opens.)
+    FakeBackend backend(150);
+    struct Gate {
+        std::mutex mutex;
+        std::condition_variable changed;
+        bool released = false;
+        int later_fetches = 0;  // pages of clusters b..l fetched while a's page was held
+    } gate;
+    struct Gated final : PageSource {
+        FakeBackend& backend;
+        Gate& gate;
+        Gated(FakeBackend& b, Gate& g) : backend(b), gate(g) {}
+        Expected<BackupPage> fetch(const ClusterRef& cluster, std::int64_t offset,
+                                   std::int64_t limit) override {
+            std::unique_lock lock(gate.mutex);
+            if (cluster.id == "a" && offset == 30) {
+                gate.changed.wait(lock, [this] { return gate.released; });
+            } else if (cluster.id != "a" && !gate.released) {
+                ++gate.later_fetches;
+                gate.changed.notify_all();
+            }
+            lock.unlock();
+            return backend.fetch(cluster.id, offset, limit);
+        }
+    };
+    ListingOptions options;
+    options.concurrency = 8;
+    PageSourceFactory factory = [&]() -> std::unique_ptr<PageSource> {
+        return std::make_unique<Gated>(backend, gate);
+    };
+    const std::vector<std::string> names = {"a", "b", "c", "d", "e", "f",
+                                            "g", "h", "i", "j", "k", "l"};
+    std::vector<ClusterRef> refs;
+    for (const auto& name : names) {
+        refs.push_back(ClusterRef{name, ""});
+    }
+    Collector collector;
+    Status status = ok();
+    std::thread listing([&] { status = run_listing(refs, options, factory, collector); });
+    int fetched_while_held = 0;
+    {
+        std::unique_lock lock(gate.mutex);
+        const bool reached = gate.changed.wait_for(lock, std::chrono::seconds(60),
+                                                   [&] { return gate.later_fetches >= 16; });
+        fetched_while_held = gate.later_fetches;
+        gate.released = true;
+        gate.changed.notify_all();
+        CHECK(reached);
+    }
+    listing.join();
+    CHECK(fetched_while_held == 16);
+    REQUIRE(status);
+    REQUIRE(collector.ids.size() == names.size());
+    for (std::size_t c = 0; c < names.size(); ++c) {
+        CHECK(collector.ids[c] == expected_ids(names[c], 0, 150));
+    }
 }
