@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "cli/list_command.h"
 
 #include <iterator>
@@ -16,6 +17,7 @@
 #include "core/api_client.h"
 #include "core/form.h"
 #include "core/listing.h"
+#include "core/packed_backups.h"
 #include "core/selection.h"
 #include "render/text.h"
 #include "tidb_backups/version.h"
@@ -52,8 +54,10 @@ class RenderingObserver final : public ListingObserver {
         }
         filter_backups(page, plan_.selection);
         if (plan_.selection.reorders()) {
-            // Held until the cluster is complete: a cluster that fails part-way shows nothing.
-            std::move(page.begin(), page.end(), std::back_inserter(held_));
+            // Held until every cluster is complete; a cluster that fails part-way is taken back.
+            for (const auto& backup : page) {
+                held_.add(cluster, backup);
+            }
             return;
         }
         add(cluster, page);
@@ -64,24 +68,25 @@ class RenderingObserver final : public ListingObserver {
         }
     }
 
-    void cluster_finished(std::size_t cluster) override {
-        for (auto& backup : held_) {
-            sorted_.push_back(
-                {plan_.clusters[cluster].id, std::move(backup), plan_.clusters[cluster].region});
-        }
-        held_.clear();
+    void cluster_finished(std::size_t /*cluster*/) override {
+        held_mark_ = held_.mark();
         cluster_written_ = 0;
         renderer_.mark();
     }
 
     // Hands the held backups of every complete cluster to the renderer, in the selection's order.
     void finish() {
-        order_backups(sorted_, plan_.selection);
-        for (const auto& row : sorted_) {
+        const auto row_at = [this](std::size_t i) {
+            const ClusterRef& cluster = plan_.clusters[held_.group(i)];
+            return ClusterBackup{cluster.id, held_.unpack(i), cluster.region};
+        };
+        for (std::size_t i : ordered_positions(held_.size(), row_at, plan_.selection)) {
+            const ClusterBackup row = row_at(i);
             renderer_.add(BackupRow{row.cluster_id, row.backup, row.region});
         }
-        written_ += static_cast<std::int64_t>(sorted_.size());
-        sorted_.clear();
+        written_ += static_cast<std::int64_t>(held_.size());
+        held_.clear();
+        held_mark_ = {};
     }
 
     void cluster_failed(std::size_t cluster, const Error& error) override {
@@ -101,7 +106,7 @@ class RenderingObserver final : public ListingObserver {
             first_failure_ = error;
         }
         ++failures_;
-        held_.clear();
+        held_.truncate(held_mark_);
         if (!renderer_.streams()) {
             // Nothing of it was written yet: it is taken back, and not counted.
             renderer_.discard_since_mark();
@@ -152,9 +157,11 @@ class RenderingObserver final : public ListingObserver {
     std::optional<Error> first_failure_;
     std::int64_t written_ = 0;
     std::int64_t cluster_written_ = 0;
-    std::vector<BackupObject> held_;     // of the cluster in progress
-    std::vector<ClusterBackup> sorted_;  // of the clusters complete, when the selection reorders
-    FilterCensus census_;                // of every cluster, when --state or --type filters
+    // Every backup, when the selection reorders: those of the clusters complete, up to the mark,
+    // then those of the cluster in progress.
+    PackedBackups held_;
+    PackedBackups::Mark held_mark_;
+    FilterCensus census_;  // of every cluster, when --state or --type filters
     std::size_t failures_ = 0;
     bool output_failed_ = false;
 };

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "core/selection.h"
 
 #include <algorithm>
@@ -78,20 +79,22 @@ bool is_numeric_field(std::string_view field) {
     return field == "BackupStartTime" || field == "BackupEndTime" || field == "BackupSize";
 }
 
-void order_backups(std::vector<ClusterBackup>& backups, const Selection& selection) {
+std::vector<std::size_t> ordered_positions(std::size_t count,
+                                           const std::function<ClusterBackup(std::size_t)>& row_at,
+                                           const Selection& selection) {
+    std::vector<std::size_t> order(count);
+    std::iota(order.begin(), order.end(), std::size_t{0});
     if (!selection.sort_by) {
         if (selection.reverse) {
-            std::reverse(backups.begin(), backups.end());
+            std::reverse(order.begin(), order.end());
         }
-        return;
+        return order;
     }
     std::vector<SortKey> keys;
-    keys.reserve(backups.size());
-    for (const auto& row : backups) {
-        keys.push_back(sort_key(row, *selection.sort_by));
+    keys.reserve(count);
+    for (std::size_t i = 0; i < count; ++i) {
+        keys.push_back(sort_key(row_at(i), *selection.sort_by));
     }
-    std::vector<std::size_t> order(backups.size());
-    std::iota(order.begin(), order.end(), std::size_t{0});
     const bool descending = selection.reverse;
     std::stable_sort(order.begin(), order.end(), [&](std::size_t left, std::size_t right) {
         const SortKey& a = keys[left];
@@ -105,12 +108,18 @@ void order_backups(std::vector<ClusterBackup>& backups, const Selection& selecti
         int by_value = compare_values(a, b);
         return descending ? by_value > 0 : by_value < 0;
     });
-    std::vector<ClusterBackup> sorted;
-    sorted.reserve(backups.size());
+    return order;
+}
+
+void order_backups(std::vector<ClusterBackup>& backups, const Selection& selection) {
+    const std::vector<std::size_t> order = ordered_positions(
+        backups.size(), [&](std::size_t i) { return backups[i]; }, selection);
+    std::vector<ClusterBackup> ordered;
+    ordered.reserve(backups.size());
     for (std::size_t index : order) {
-        sorted.push_back(std::move(backups[index]));
+        ordered.push_back(std::move(backups[index]));
     }
-    backups = std::move(sorted);
+    backups = std::move(ordered);
 }
 
 }  // namespace tidb_backups

@@ -1,9 +1,11 @@
+// SPDX-License-Identifier: Apache-2.0
 // Which of the listed backups are shown, and in what order: filters on State, BackupType and
 // start time, and a sort on one field. The API filters nothing, so these run on the backups as
 // they arrive; filters page by page (output can stream), a sort once everything is in.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -49,5 +51,12 @@ bool is_numeric_field(std::string_view field);
 // empty, absent or null values last, in either direction; in a numeric field, a value that is
 // not a number after all the numbers. Without sort_by, `reverse` reverses the order given.
 void order_backups(std::vector<ClusterBackup>& backups, const Selection& selection);
+
+// The same order, of backups held elsewhere: the positions 0..count-1 as order_backups would
+// order them, where `row_at(i)` gives the i-th backup (asked for once each, and only with a
+// sort_by).
+std::vector<std::size_t> ordered_positions(std::size_t count,
+                                           const std::function<ClusterBackup(std::size_t)>& row_at,
+                                           const Selection& selection);
 
 }  // namespace tidb_backups
