@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // bench-render: parses and renders N backups the way `tidb-backups list` does, without the
 // network, so that callgrind can count the instructions of exactly that part.
 //

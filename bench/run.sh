@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Runs the benchmarks against the emulator and prints the results as markdown on stdout;
 # progress and build output go to stderr. See bench/README.md.
 #

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // bench-startup-floor: a program that does nothing but print a version line, linked against the
 // same shared libraries as tidb-backups (libstdc++, fmt, OpenSSL, cpp-httplib). Its start-up is
 // what those libraries cost before any of our code runs: the floor for `tidb-backups --version`.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // bench-wall-time: runs commands several times, interleaved, and prints each one's median,
 // minimum and maximum wall time. Commands are exec'd directly (no shell), so a fast command
 // such as `/bin/true` is timed without a shell's start-up on top; hyperfine is not in Debian 12.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Finds every third-party library from Debian's packages; a missing one stops configuration
 # with the exact apt-get line that installs it (nothing is ever downloaded at build time).
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Writes completions/ from the built binary: cmake -D PROGRAM=... -D OUTPUT_DIR=... -P this file.
 # Run through `cmake --build BUILD --target completions`.
 foreach(pair "bash=tidb-backups.bash" "zsh=_tidb-backups" "fish=tidb-backups.fish")

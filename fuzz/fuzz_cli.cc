@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Any bytes as a command line (arguments split at NUL) and an environment (lines NAME=VALUE
 // after a 0xFF byte): parsing and settings resolution give a value or a usage, config or
 // credential error, never a crash or an exception.

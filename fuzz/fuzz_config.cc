@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Any bytes as a config file: parse_config returns profiles or a line-numbered error; what it
 // accepts must survive a round trip through serialize_config unchanged.
 #include <cstddef>

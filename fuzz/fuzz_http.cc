@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Any bytes as what a server sends back (and as what a client sends the emulator): the head is
 // found and parsed within its bound, the body taken off by its framing within its bound, and
 // the answer must not depend on how the bytes were split into reads. The first byte chooses

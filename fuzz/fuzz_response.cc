@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Any bytes as an HTTP body: the parser must return a page or a typed error, never crash, and
 // whatever it accepts must render in every format as valid UTF-8; json output must parse back
 // to as many backups as the page holds.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Builds the fuzz preset and runs every fuzz_* target for SECONDS (default 30) on a copy of its
 # seed corpus, as many targets at once as there are CPUs; exits non-zero if any target found a
 # problem (the input is left in build/fuzz/findings-NAME/, the log in build/fuzz/TARGET.log).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Builds the release binaries, starts the bundled emulator on a free loopback port, lists the
 # backups of cluster MlaMfzgZ through it, and stops the emulator again.
 set -euo pipefail

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Installs the Debian 12 packages that building and testing tidb-backups needs, if missing;
 # with --tools also what fuzz/run.sh and scripts/static-checks.sh need (clang, clang-tidy,
 # cppcheck), which CI does not run.
@@ -8,9 +9,9 @@ packages=(
     # build
     cmake ninja-build g++ pkg-config git tzdata
     libcli11-dev libcpp-httplib-dev libssl-dev nlohmann-json3-dev libfmt-dev catch2
-    # tests: real shells for the completion scripts, man page rendering, the .deb, a proxy,
-    # a terminal multiplexer for the first-run session
-    zsh fish bash-completion groff-base man-db dpkg-dev file tinyproxy tmux
+    # tests: real shells for the completion scripts, man page rendering, the .deb and lintian,
+    # a proxy, a terminal multiplexer for the first-run session
+    zsh fish bash-completion groff-base man-db dpkg-dev file lintian tinyproxy tmux
     # tests: the real consumers of `check -o prometheus` (promtool, the textfile collector)
     prometheus prometheus-node-exporter
 )

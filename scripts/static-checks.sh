@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Static checks: clang-tidy (with .clang-tidy) and cppcheck over the sources in src/, fuzz/ and
 # bench/ (not tests/). Prints one summary line per tool; exits non-zero on any finding, after
 # printing the findings. The logs stay in build/static-checks/.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What `list` and `check` share to talk to the API: one signer, the retry policy, request logs
 // on stderr (secrets masked, one writer at a time), and a factory of page sources, each with
 // its own kept-alive connection.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The command line: the program, its global flags and one command per file (list_command.cc...),
 // each declaring its flags from their records (cli/flags.h) and setting what runs; CLI11 parses
 // argv into the raw option structs that resolve_settings then checks.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The `check` command, for cron and monitoring: is the newest backup in a state (Success unless
 // --state says otherwise) younger than --max-age? In the human output one verdict line per
 // cluster on stdout; exit 0 when every cluster is fresh, 1 when one is stale, the error's code

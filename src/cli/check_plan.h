@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The check plan: what `check` will do, from its flags as typed: the clusters, the output, and
 // the rules a cluster's backups are judged by, each checked before any setting is resolved or
 // any request is made (a bad value is exit 2 and sends nothing).

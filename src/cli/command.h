@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What every command runs with: the standard streams, the environment, the clock and Ctrl-C,
 // so a command can be run by main or by a test alike.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The records of the flags of list, check, wait and configure, and of completion's argument.
 #include "cli/flag_records.h"
 

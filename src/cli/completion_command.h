@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The `completion` command: prints a bash, zsh or fish completion script generated from the
 // command line as declared, so the scripts know every command and flag without a copy of them.
 #pragma once

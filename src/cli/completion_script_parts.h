@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What the bash, zsh and fish completion scripts share: quoting, the checks that keep a name
 // from being read specially by a shell, and the placeholders of their fixed text. One file per
 // shell (bash_completion.cc, zsh_completion.cc, fish_completion.cc) writes its script.

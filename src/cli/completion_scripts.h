@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Shell completion scripts for bash, zsh and fish, written from a plain description of the
 // command line. completion_command.cc fills the description from the CLI11 application itself,
 // so every command and flag is declared once and the scripts cannot drift from it.

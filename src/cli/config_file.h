@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The config file: profiles of settings in a small, strict subset of TOML, read with line-numbered
 // errors that never show a value (it may be the private key), and written back losslessly.
 #pragma once

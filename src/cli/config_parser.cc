@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // parse_config: the strict TOML subset reader behind config_file.h.
 #include "cli/config_file.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Writing the config file back: atomically (a reader sees the old file or the new one, never
 // half of it), private (mode 0600) and never through a symbolic link.
 #pragma once

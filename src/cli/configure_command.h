@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The `configure` command: creates or updates one profile of the config file, from flags and
 // stdin for scripts, or by asking a person at a terminal (the private key without echo).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // An open file descriptor owned by a scope: closed on every way out of it (the files the CLI
 // reads: the config file, --ids-from).
 #pragma once

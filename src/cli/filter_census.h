@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The State and BackupType values the listed backups carried, so a --state or --type value that
 // matched nothing can be told from one that had nothing to match: "Succes" among Success and
 // Failed is a typo, and is said so with the values that exist.

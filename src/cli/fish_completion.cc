@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The fish completion script (see completion_script_parts.h).
 #include <stdexcept>
 

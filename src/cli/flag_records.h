@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The flag records (cli/flags.h) in two parts, the global flags and the commands' own: read
 // through all_flags(), which puts them together and checks their order.
 #pragma once

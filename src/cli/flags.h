@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Every flag of tidb-backups, one record each (as ripgrep's flags/defs.rs): its names, value,
 // help line, man page text, allowed values, completion, environment variable and default.
 // The CLI11 declarations, --help, the validation messages, the completion scripts and the man

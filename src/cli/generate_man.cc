@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // tidb-backups-man TEMPLATE OUTPUT: writes the man page from its template and the flag records
 // (cli/man_page.h). Run by `cmake --build BUILD --target docs` and by the man page test; not
 // installed.

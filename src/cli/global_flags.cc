@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The records of the global flags: declared on the program, accepted before or after any command.
 #include "cli/flag_records.h"
 

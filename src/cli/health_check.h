@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `check -o json|prometheus|nagios`: every cluster's backups judged by the rules of core/health.h
 // and written as one document once every cluster is done (a monitoring system reads a whole
 // answer or none), to stdout or, for prometheus, atomically to --textfile.

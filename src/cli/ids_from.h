@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // --ids-from: cluster ids read from a file, a named pipe or stdin within fixed bounds, so that a
 // huge file or /dev/zero is refused at once and a pipe nobody writes to is said, not hung on.
 #pragma once

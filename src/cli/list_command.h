@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The `list` command: page through the API for every cluster concurrently and hand the
 // backups, in API order, to one renderer; or, with --dry-run, print the signed requests.
 #pragma once

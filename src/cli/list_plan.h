@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The list plan: what `list` (and, for its ids and --concurrency, `check`) will do, from its
 // flags as typed: the clusters (--id and --ids-from), the page window, the output and the
 // selection, each checked before any setting is resolved or any request is made.

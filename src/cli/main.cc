@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // tidb-backups: parse the command line, resolve settings, run the command, map errors to
 // exit codes. Everything else lives in the libraries.
 #include <fcntl.h>

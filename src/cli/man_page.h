@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The man page, docs/tidb-backups.1: the hand-written template docs/tidb-backups.1.in with
 // the OPTIONS of each command made from the flag records (cli/flags.h) at build time.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // stdout as the tool writes it: a stream buffer over a file descriptor that checks every
 // write(2), so a full disk, a pipe whose reader is gone or a closed stdout is noticed, with its
 // errno, instead of being lost the way a failed std::cout is at exit.

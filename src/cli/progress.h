@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The self-updating progress line on stderr ("fetched 120/300 backups, 2/16 clusters"): only
 // when stderr is a terminal, never with -q or -v, and erased before anything else is printed.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // How errors and warnings reach the person: one `tidb-backups: error: ...` line, an optional
 // `hint:` line, and nothing from the server that could drive the terminal.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Settings: every source merged in the contract's order (flag > environment > profile >
 // default) and checked, so the commands and the core get one validated value.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // "Did you mean ...?": the known words nearest to a mistyped one, by edit distance, for the
 // messages of an unknown command, flag or value.
 #pragma once

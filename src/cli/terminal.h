@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What the tool asks of the terminal, in one place: whether stdout is one, how wide it is, and
 // whether to colour (--color, NO_COLOR, CLICOLOR_FORCE, TERM=dumb); whether stderr can redraw a
 // progress line; and echo off (with the signals that must restore it) while a secret is typed.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Usage errors in our own words: when CLI11 refuses a command line, the arguments are walked
 // again against the same app to say which word is wrong and what was probably meant.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The `wait` command, for deploy scripts: after a backup was triggered, block until the
 // cluster's newest backup (or the one named) leaves Running, or each cluster's of a fleet. One
 // line per change of its State on stdout ("bk-5d1f0c2a9e Running", then "bk-5d1f0c2a9e Success";

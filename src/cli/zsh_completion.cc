@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The zsh completion script (see completion_script_parts.h).
 #include <stdexcept>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Which page requests of a fleet's listing a worker may take: output goes cluster by cluster, so
 // pages of the clusters after the one being handed on wait for their turn in memory. Bounding
 // how many of them are taken keeps that memory small in a fleet of any size.

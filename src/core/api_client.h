@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One ListTiDBClusterBackup call: build the parameters, sign them, send them through a
 // Transport, retry what may succeed later, parse the page. Logs through a callback with the
 // Signature and PublicKey masked.

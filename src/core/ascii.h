@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Case folding for protocol words (schemes, hosts, field and state names): ASCII only, so the
 // answer never depends on the process locale.
 #pragma once

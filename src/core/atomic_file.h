@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Replacing a file so that a reader sees the old content or the new, never half of either: what
 // node_exporter's textfile collector (and any poller) needs from `--textfile PATH`.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A backup as the API sent it: a JSON object whose key order and unknown fields are kept, so
 // `-o json` can print it exactly as received. Typed accessors read the documented fields.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Waiting for a backup to finish, for `wait`: which backup is watched (the newest, or one named),
 // what each poll of the cluster's list says about it, and the poll loop itself with its pauses,
 // deadline and Ctrl-C. No terminal and no clock of its own: the caller supplies the poll, the

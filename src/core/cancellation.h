@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Cooperative cancellation for Ctrl-C: a flag that long waits (backoff sleeps, the listing's
 // result queue) watch, and callbacks that cut what cannot watch it (a socket mid-read).
 #pragma once

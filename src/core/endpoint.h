@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The API endpoint URL, split for the HTTP client, with the rule that plain http is only for
 // loopback hosts (a signed request must not travel in clear over a network).
 #pragma once

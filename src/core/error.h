@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Typed errors: the core returns these instead of printing or exiting; only main turns an
 // Error into a message on stderr and an exit code.
 #pragma once

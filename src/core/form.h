@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // application/x-www-form-urlencoded bodies: what the client sends and the emulator reads.
 // Values are signed raw and encoded only here, for the wire.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Monitoring-grade health of one cluster's backups: what the newest backups say (age, size,
 // state, counts) and a verdict OK / WARNING / CRITICAL / UNKNOWN with the reasons for it. Pure
 // functions over the backups as listed and a clock passed in; the renderers (render/prometheus,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The host[:port] part of a URL, as the API endpoint and a proxy URL both write it: a name, an
 // IPv4 address, or an IPv6 literal in brackets, then an optional decimal port.
 #pragma once

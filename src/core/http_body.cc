@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The body half of http_wire.h: BodyReader, for Content-Length, chunked and until-close bodies.
 #include <algorithm>
 #include <limits>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The head half of http_wire.h: finding and parsing heads, framing, and writing heads.
 #include <algorithm>
 

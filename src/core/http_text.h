@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Small pieces of HTTP/1.1 text handling that the head and body parsers of http_wire.h share.
 // Internal to the core.
 #pragma once

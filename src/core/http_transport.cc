@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The HTTP/1.1 client over net:: sockets and tls:: sessions: one kept-alive connection, one
 // deadline for the whole of an attempt (name lookup, connect, proxy tunnel, TLS handshake,
 // request, headers and body), every wait cut at once by abort(), and every byte that comes

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // HTTP/1.1 on the wire, shared by the client transport and the emulator's server: heads found
 // and parsed within a byte bound, bodies delimited by Content-Length, the chunked coding or the
 // end of the connection, each within a bound of its own. Bytes in, values out: no sockets.

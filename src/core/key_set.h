@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A set of byte strings that holds each in a few bytes more than its length, for telling apart
 // every backup of a cluster while listing it (a std::unordered_set<std::string> takes about 110
 // bytes per short key; this one about 25).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Lists the backups of many clusters at once: the first page of each cluster tells TotalCount,
 // the remaining pages are fetched concurrently by a bounded pool of workers, each reusing one
 // kept-alive connection, and pages are handed on strictly in API order, cluster by cluster.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Sockets with a deadline and a way out: name resolution, connecting, sending and receiving on
 // non-blocking TCP sockets. Every wait is bounded by the attempt's deadline and ends at once
 // when its Wakeup is cut (Ctrl-C); nothing here can raise SIGPIPE.

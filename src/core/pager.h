@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The part of a cluster's backup list that --limit, --offset and --page-size select, and the
 // paging of one cluster: which pages to ask for, and whether the answers add up.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // How long `wait` pauses between two polls of a backup: short at first, so a backup that ends
 // quickly is seen soon, then doubling up to a cap, so a long one costs few requests; with
 // jitter, so many waits started together (a deploy of many clusters) do not poll in step.

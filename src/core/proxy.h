@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Which HTTP proxy, if any, carries a request: --proxy, else HTTPS_PROXY / HTTP_PROXY (either
 // case) by the endpoint's scheme, unless NO_PROXY names the host: the conventions of curl and
 // friends, kept in one place.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The CONNECT exchange that opens a tunnel through an HTTP proxy to an HTTPS endpoint, and what
 // a proxy's answer means for the user. The proxy's answer is read within the head bound and
 // the attempt's deadline like any other; credentials never appear in a message.

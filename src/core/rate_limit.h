@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The request rate of a whole run, learned from the API's "rate limit exceeded" (RetCode 153)
 // and shared by every worker, so that a fleet at high --concurrency slows down together instead
 // of each worker retrying on its own into the same limit.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Parses a ListTiDBClusterBackup response body. The document disagrees with itself and with
 // the service, so this accepts every shape seen: Data as an array or a single object, the
 // example's "BackupData" (object or array), TotalCount missing, RetCode as a string.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // When and how long to wait before trying a request again: exponential backoff with jitter,
 // only for failures that a later attempt can fix.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A string that must never be printed: the private key. It has no stream operator, is wiped
 // when destroyed, and can only be read through an explicit call.
 #pragma once

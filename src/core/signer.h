@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // UCloud-style request signing: parameters sorted by name in byte order, each name and value
 // concatenated raw, the private key appended, SHA1 as lowercase hex.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Durations and points in time as people type them: "90m", "26h", "7d", "1h30m" for ages, and
 // ISO 8601 dates ("2026-11-27", "2026-11-27T03:00", "2026-11-27 03:00:00Z", "+08:00") or ages
 // ("7d": that long before now) for --since and --until.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // TLS for the client transport: one context per run (the trust store is loaded once and shared
 // by every connection) and sessions over non-blocking sockets, whose every wait keeps to the
 // attempt's deadline and its Wakeup. OpenSSL verifies the chain and the host name.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The seam between the API client and the network: one POST of a form body to the endpoint.
 // The real implementation is the project's own HTTP/1.1 client (http_transport.cc); unit tests
 // substitute a scripted fake.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // UTF-8 decoding, shared by the response parser (which repairs invalid bytes from a server
 // before parsing) and the terminal renderer (which measures and sanitises text).
 #pragma once

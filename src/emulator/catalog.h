@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The emulator's data: deterministic backups for any cluster Id. Every value derives from a hash
 // of (cluster Id, serial) and the fixed clock, so tests can compute exactly what is served.
 #pragma once

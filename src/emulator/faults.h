@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Which failure the emulator injects into each API request: the fault plan from the command
 // line, and a thread-safe injector that decides per request, in arrival order, reproducibly.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Pages from a broken or hostile server, so that what the client's tests check can be reproduced
 // by hand: pages capped below Limit, Offset ignored, no BackupId, JSON nested deep, integers past
 // 64 bits, a RetCode that is not an integer, lone surrogate escapes, times in milliseconds, a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // HttpServer's loop, writing: answers queued and sent as the socket takes them (through TLS
 // when serving HTTPS), then kept alive, stalled or closed without losing what the client reads.
 #include <sys/epoll.h>

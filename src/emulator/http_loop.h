@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The inside of HttpServer (emulator/http_server.h): its one event loop, with the bounds and
 // states it works by. Private to the server's files: http_server.cc (listening, connections,
 // timers), http_requests.cc (reading requests, handing them to the handler) and

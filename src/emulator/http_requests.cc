@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // HttpServer's loop, reading: bytes in (through TLS when serving HTTPS), requests framed within
 // the bounds, each handed to the handler and its answer applied; refusals of what is too big,
 // too slow or malformed.

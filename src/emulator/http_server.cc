@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // HttpServer's face, and its loop's listening, connections and timers.
 #include "emulator/http_server.h"
 

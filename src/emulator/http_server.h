@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The emulator's HTTP/1.1 server: one thread running one epoll loop over non-blocking sockets
 // (TLS sessions in memory), requests framed by core/http_wire within the bounds below and
 // answered in order, one at a time per connection. Delays are timers of the loop, not sleeping

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // tidb-backups-emulator: the command line over EmulatorServer. Prints the bound port first on
 // stdout (tests read it), serves until SIGINT or SIGTERM, and exits 0.
 #include <pthread.h>

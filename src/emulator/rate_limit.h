@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The API's rate limit as the emulator plays it (--rate-limit N): a token bucket that holds one
 // second of requests (one request at least) and refills at N a second. A request that finds it
 // empty is answered with RetCode 153, as the real API answers a client that asks too fast.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The emulator's API over its HTTP server (http_server.h): ListTiDBClusterBackup answered from
 // a Catalog, signatures verified as the real API does, faults injected per request, counters
 // for tests to assert on.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The socket calls of the emulator's server, kept out of its logic: a loopback listener bound
 // the way the emulator has always bound it, and the options its connections need.
 #pragma once

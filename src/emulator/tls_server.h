@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // TLS for the emulator's server. A session runs in memory: the event loop hands it the bytes
 // that came off the socket and sends the bytes it produces, so a handshake never blocks the
 // loop, a client that stalls its handshake holds nothing but its own connection, and no write

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A backup whose state changes while a client watches, for `wait`: the newest backup of a cluster
 // is Running for the first N API requests answered for that cluster, then Success (or Failed).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "render/chunked_text.h"
 
 #include <fcntl.h>

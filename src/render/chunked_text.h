@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Text held back before it is written (the json array until the listing is complete), so that a
 // listing that fails or is interrupted never leaves half a document on stdout. It is held in
 // chunks of at most kChunkBytes, so growing it never copies what it holds (one doubling

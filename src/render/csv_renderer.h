@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // csv (RFC 4180: CRLF-free lines, fields quoted when they hold a comma, quote or line break)
 // and tsv (tab-separated; tab, newline, CR and backslash inside a value escaped as \t \n \r \\).
 // On a terminal, control characters left in a value are replaced with U+FFFD.

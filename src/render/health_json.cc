@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "render/health_json.h"
 
 #include "render/text.h"

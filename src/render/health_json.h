@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `check -o json`: a HealthReport as one JSON array, one object per cluster in the order given,
 // laid out as `list -o json` is (one compact object a line). Every key is always present, null
 // when not known, so jq filters need no guards:

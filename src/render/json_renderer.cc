@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "render/json_renderer.h"
 
 #include "render/text.h"

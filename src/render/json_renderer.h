@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // json (one array) and ndjson (one object per line): each backup exactly as the API sent it,
 // or only the chosen fields, with ClusterId as the first key when several clusters are listed.
 // On a terminal, C1 controls, DEL, bidi controls and U+2028/U+2029 are written as \uXXXX

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `check -o nagios`: a HealthReport as a monitoring plugin's output (Nagios, Icinga, Naemon,
 // Sensu), per the monitoring-plugins development guidelines:
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `check -o prometheus`: a HealthReport in the Prometheus text exposition format (version 0.0.4),
 // as node_exporter's textfile collector reads it (write it with write_file_atomically so the
 // collector never reads half a file).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Writers of backups to stdout in each output format. ndjson, csv and tsv write each backup
 // as it comes (whole lines only); json and the table hold everything back until finish(), so
 // a listing that fails or is interrupted never leaves a truncated array or table. What they hold

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The human table: aligned columns under a header, local times, sizes in MiB/GiB, a duration
 // column, and every server string sanitised so it cannot rewrite the terminal. With a width it
 // shortens free text (never ids, times, sizes, durations) to fit; with colour it colours State.

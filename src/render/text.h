@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Text for people: sanitising server strings before they reach a terminal, display widths,
 // and the human forms of the API's epoch seconds and megabytes.
 #pragma once

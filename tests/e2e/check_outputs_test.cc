@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `check -o nagios|json|prometheus` and its rules against the emulator on the real clock (its
 // newest backup of a cluster starts 3 hours before the test's start), read by strict consumers:
 // the monitoring-plugins parser, JSON, promtool and node_exporter's textfile collector.

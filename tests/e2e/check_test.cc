@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `check` against the emulator running on the real clock, so ages are real: the emulator's
 // newest backup of a cluster starts 3 hours before now and is never Failed.
 #include <catch2/catch.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Epoch seconds as UTC dates and times, worked out by the test itself with the standard
 // library's civil calendar (<chrono>): never with the project's formatting or parsing, which
 // is what the tests that use this check.

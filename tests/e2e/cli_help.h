@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What the completion, man page and install tests check the documents against: every command
 // and flag that the real binary's --help shows, and the files of the source tree.
 #pragma once

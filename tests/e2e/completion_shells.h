@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Drives real bash, zsh and fish through a completion script and returns what they offer for a
 // command line, as a person pressing TAB would get it.
 //   bash: the function `complete -p tidb-backups` names, called with COMP_WORDS and COMP_CWORD

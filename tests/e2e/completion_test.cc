@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The completion scripts in real bash, zsh and fish: what each offers after a command line is
 // typed, and that the copies in completions/ are exactly what the binary generates.
 #include <algorithm>

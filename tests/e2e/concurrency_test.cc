@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Many pages and many clusters at once: kept-alive connections (at most one TLS handshake per
 // worker), output in API order and in the order the ids were given, failures in their place.
 #include <catch2/catch.hpp>

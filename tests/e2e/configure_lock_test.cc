@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // configure runs at the same time on one config file: each read-modify-write is serialised by
 // the lock file beside it, so no profile is lost; a lock held for too long ends configure with
 // exit 6 instead of wedging it.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // configure with the real binary: a profile written from flags and stdin that `list` then uses
 // against the emulator, updates that keep the rest, scripted failures, a symlinked file, and a
 // person answering the prompts on a real pseudo-terminal.

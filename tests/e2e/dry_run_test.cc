@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // --dry-run is bounded: at most three requests of each cluster, then one line telling how many
 // more would follow and at which offsets, however large --limit is; and Ctrl-C stops it.
 #include <catch2/catch.hpp>

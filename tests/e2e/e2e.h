@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Shared pieces of the end-to-end tests: an emulator with a fixed clock, and the real
 // tidb-backups binary run against it in a hermetic environment.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The emulator against clients that misbehave on purpose, and against command lines with huge
 // numbers: it keeps answering the others, keeps its memory, closes what it must close within
 // its documented bounds, and refuses what it cannot serve with one line and exit 2.

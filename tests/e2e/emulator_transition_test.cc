@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The emulator's backup that changes state while a client polls it (--running-for, --then,
 // --running-cluster), seen through the real CLI, as the future `wait` command will see it.
 #include <catch2/catch.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Exit codes and error output: every bad input of the contract is exit 2 and sends nothing;
 // API, network, response and configuration failures get their own codes, one error line, and
 // nothing on stdout.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The fault matrix: one test per way the network or the server can go wrong, each asserting
 // the exit code, what reaches stdout and what stderr says. Nothing may crash, hang past its
 // bound, or print a partial result as if complete.

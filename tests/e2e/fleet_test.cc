@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fleets across regions: --ids-from lines "REGION ID" beside "ID"; each cluster is asked with its
 // own region (the emulator records the Region of every request), and every output carries it.
 #include <catch2/catch.hpp>

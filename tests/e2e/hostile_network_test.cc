@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Servers and proxies that misbehave on purpose, against the real binary: a reset TLS
 // connection, headers that never end, a body that trickles, a TLS handshake or a tunnel that
 // never answers. Each run must end with the contract's exit code, within its bound of time and

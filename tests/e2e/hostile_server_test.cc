@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A server that lies, repeats itself, nests JSON deep or sends numbers and times no API would:
 // the real CLI against the emulator's hostile flags. Nothing may crash, hang, page for ever or
 // print a partial json/table; every refusal is one `tidb-backups: error:` line and exit 5.

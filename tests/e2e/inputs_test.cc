@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What the tool reads from files, flags and the environment, with the real binary: --ids-from
 // is bounded (a huge file, /dev/zero, an endless stdin), named pipes never hang it silently
 // (--config, --ca-bundle, --ids-from), a password in an endpoint URL is never shown, a '+' in

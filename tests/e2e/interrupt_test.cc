@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Ctrl-C (and SIGTERM, SIGHUP) while requests are in flight: the CLI stops at once rather than at
 // the end of --timeout, exits 128 + the signal, and stdout never holds a truncated document.
 #include <catch2/catch.hpp>

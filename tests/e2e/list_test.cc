@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `list` against the emulator: every output format parsed back and compared with what the
 // emulator served, and the contract's pagination.
 #include <catch2/catch.hpp>

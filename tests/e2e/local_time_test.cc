@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Local time, in zones with a daylight-saving change inside the listing: the table's STARTED
 // column, --utc, and --since/--until written as local dates and times, under TZ=
 // America/New_York (one hour back on 2026-11-01 at 02:00) and TZ=Australia/Lord_Howe (half an

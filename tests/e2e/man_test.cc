@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The man page, docs/tidb-backups.1: generated from its template as committed, it renders
 // without a warning, and it describes every command and flag that --help shows, the environment
 // and the exit codes.

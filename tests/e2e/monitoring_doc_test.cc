@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // docs/monitoring.md's recipes, run: the crontab line, the Prometheus alert rules and the Nagios
 // command definition live in docs/monitoring/, the guide quotes them verbatim (checked here),
 // and this test runs them against the emulator and the real consumers.

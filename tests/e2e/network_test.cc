@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Retries that rescue a listing: injected HTTP 5xx, dropped connections, rate limiting.
 #include <catch2/catch.hpp>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What a new user meets: typos, no arguments, a first run without configuration, a wrong key or
 // id. Each mistake is exit 2 (or the API's 3) with a first line naming the word and a hint
 // saying what to do next.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // stdout that cannot be written: a full disk, a closed stdout, a pipe whose reader is gone. Exit 0
 // promises the data was written, so each is exit 7 with one error line, in every command and
 // format; a streaming listing stops at once instead of fetching what it cannot write. A reader

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The self-updating progress line: on stderr, only when stderr is a terminal and the listing
 // takes several requests, never with -q or -v, and stdout stays exactly the data.
 #include <catch2/catch.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `-o prometheus` read by its real consumers: `promtool check metrics` (Debian package
 // prometheus) must accept the output, hostile cluster ids included, and a real
 // prometheus-node-exporter must serve our series from its textfile collector directory.

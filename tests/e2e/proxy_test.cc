@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // HTTPS through a real CONNECT proxy (Debian's tinyproxy, started by the test): HTTPS_PROXY
 // and --proxy are honoured, NO_PROXY bypasses, proxy credentials never reach any output.
 #include <catch2/catch.hpp>

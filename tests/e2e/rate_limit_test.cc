@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The API's rate limit (RetCode 153) met by a fleet: the workers learn one shared rate and
 // finish the run, instead of each retrying into the limit until its retries run out.
 #include <catch2/catch.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The private key never reaches any output, whatever logs: every command, -v, -vv, --dry-run,
 // every kind of failure, the key from the environment or from a profile. A full signature
 // shows only where --dry-run asks for it. A running tidb-backups cannot be dumped, and keeps

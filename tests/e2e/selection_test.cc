@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Choosing and ordering what `list` shows, against the emulator: --state, --type, --since,
 // --until, --sort-by, --reverse and --time-format, each output compared with the emulator's
 // catalog filtered and sorted by the test itself.

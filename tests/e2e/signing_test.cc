@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The signature on the wire, checked by nothing of the project's own: the request the real CLI
 // sends (over a socket, and as --dry-run prints it) is decoded by hand here, the string to sign
 // is written out by hand, and its SHA1 comes from the `openssl` command. The emulator verifies

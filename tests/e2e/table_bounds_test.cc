@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A huge value from the server cannot make a huge table: every row is padded to the widest cell,
 // so a cell is cut at 1000 columns (kMaxCellWidth) with "…" in the table only; json and csv keep
 // the whole value.

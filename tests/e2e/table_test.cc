@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The table for a person at a terminal, through a real pseudo-terminal: State in colour only
 // there (and never with NO_COLOR or --color never), fitted to the width by shortening free text
 // with "…" while ids stay whole; a pipe gets plain, uncut text.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // No control character from the server reaches a terminal, in any output format, through a real
 // pseudo-terminal: the table and csv/tsv replace them, json/ndjson escape them (the same data);
 // error prefixes naming a cluster are cleaned too. A pipe still gets the exact data.

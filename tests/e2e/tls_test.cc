@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // HTTPS against the emulator with a certificate made by the test: trusted through --ca-bundle,
 // refused without it, accepted with --insecure (and a warning).
 #include <catch2/catch.hpp>

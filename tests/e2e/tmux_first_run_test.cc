@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A new user's first session, typed into a real terminal: tmux runs a shell on a fresh $HOME,
 // `tidb-backups configure` asks its questions, and `list` then shows a table from the emulator.
 #include <catch2/catch.hpp>

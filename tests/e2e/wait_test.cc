@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `wait` against the emulator's backup that goes Running -> Success or Failed after a number of
 // requests (--running-for, --then): exit codes, the exact lines in a pipe, --backup-id, usage
 // errors that send nothing, the timeout, Ctrl-C during a pause, the progress line on a terminal.

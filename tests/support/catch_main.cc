@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The main of every test binary: Catch2's session, then kSkipReturnCode when a test was skipped
 // and none failed, so ctest reports it as skipped (see support/skip.h).
 #define CATCH_CONFIG_RUNNER

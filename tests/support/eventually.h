@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Waiting for a real event in a test: poll a condition another thread or process makes true,
 // never a blind sleep that hopes it happened.
 #pragma once

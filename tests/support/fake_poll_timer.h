@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // For the tests of waiting (core/backup_watch and the CLI's wait): a timer whose time passes
 // only when it is asked to pause (or when the test moves `now`), so nothing sleeps.
 #pragma once

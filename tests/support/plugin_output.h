@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A strict reader of monitoring-plugin output, per the monitoring-plugins development
 // guidelines (and Nagios' plugin API): "SERVICE STATUS - text | perfdata", then long output
 // lines, where a '|' in the long output starts more perfdata up to the end. Perfdata items are

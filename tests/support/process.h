@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Runs the real binaries as subprocesses for end-to-end tests: one-shot commands (the CLI), a
 // child the test signals while it runs, and a long-running emulator on a free loopback port.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A loopback TCP client that misbehaves on purpose, for tests of a server's bounds: it sends
 // half a request and stops, sends headers that never end, or connects and says nothing. Real
 // sockets, every wait bounded, nothing raises SIGPIPE.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A loopback TCP server whose every connection runs a script the test writes: real sockets for
 // peers that misbehave on purpose (a proxy that never ends its answer, a server that floods
 // headers, trickles a body or never speaks). Stopping it ends every script at once.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Skipping a test that cannot run here (a program it drives is missing, or it needs a user it
 // cannot become) so that ctest says "Skipped" rather than "Passed": the test binary then exits
 // with kSkipReturnCode, which tests/CMakeLists.txt gives ctest as SKIP_RETURN_CODE, and CI

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A private scratch directory for one test (HOME, config files, logs), removed with everything
 // in it when the test ends.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Test certificates made in memory (EC P-256, SHA-256): a CA, leaves it issues (valid, expired,
 // for the wrong host) and self-signed ones, to serve the emulator over HTTPS.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The pure parts of `check`: flag validation, choosing the newest backup in a state, the
 // verdict line and the exit code.
 #include <catch2/catch.hpp>

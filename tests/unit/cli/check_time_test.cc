@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `check` and times it cannot believe: milliseconds, and starts far in the future. They never
 // make a cluster fresh; the verdict comes from the newest backup with a usable time.
 #include <catch2/catch.hpp>

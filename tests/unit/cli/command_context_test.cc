@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `list` and `check` take the world from their CommandContext: check judges at the context's
 // clock, list asks the context's environment whether the progress line may be drawn. Both run
 // against a scripted API on loopback.

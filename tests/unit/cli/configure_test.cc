@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // configure: merging what was given into a profile, what a new profile lacks, the atomic writer,
 // and the command run on in-memory streams (with and without a "terminal").
 #include <catch2/catch.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // --ids-from: the bounds on bytes and ids, stdin read no further than the bound, and named pipes
 // read without blocking on open, with one notice while no writer has come.
 #include <catch2/catch.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // DescriptorBuffer: every byte reaches the descriptor, in order; the first failed write is kept
 // with its errno, the stream goes bad, and nothing is written after it.
 #include <catch2/catch.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Error lines: nothing that came from outside (the message, a hint, a prefix naming a cluster)
 // can drive the terminal.
 #include <catch2/catch.hpp>

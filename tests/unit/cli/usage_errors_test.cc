@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Typos of every command and every flag of the declaration table come back as a suggestion
 // naming the word meant: the table, not a hand list, says what to try.
 #include <catch2/catch.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `wait` without a network or a clock: its flags, and what it prints and returns for each way a
 // wait can end, with scripted polls and a timer that only adds up its pauses.
 #include <catch2/catch.hpp>

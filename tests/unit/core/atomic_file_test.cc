@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Replacing a file atomically: the content and mode asked for, and nothing left behind.
 #include <catch2/catch.hpp>
 

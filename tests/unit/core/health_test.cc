@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The health of one cluster's backups and the verdict of the monitoring rules.
 #include <catch2/catch.hpp>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The host[:port] splitting that the endpoint and the proxy URL share.
 #include <catch2/catch.hpp>
 

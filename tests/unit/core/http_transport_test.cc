@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The HTTP client against real peers on loopback: cpp-httplib's server as an independent
 // implementation of HTTP/1.1, and scripted servers that misbehave on purpose.
 #include <catch2/catch.hpp>

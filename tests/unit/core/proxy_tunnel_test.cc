@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The CONNECT exchange against a scripted proxy on loopback: real sockets, canned answers.
 #include <catch2/catch.hpp>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The emulator's hostile pages, as a client receives them on the wire.
 #include <catch2/catch.hpp>
 

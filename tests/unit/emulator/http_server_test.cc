@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The emulator's HTTP/1.1 server on its own, with a handler the tests script by path: the bounds
 // on what a client may send, answers in order, delayed and broken answers, TLS, stop().
 #include <catch2/catch.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // An EmulatorServer running on a loopback ephemeral port inside the test process, and signed
 // requests to it through a real cpp-httplib client (as cpp-httplib's own tests do).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Injected faults as a real client sees them, and a server that always stops promptly.
 #include <catch2/catch.hpp>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The API as the emulator serves it: signatures, parameters, paging, shapes, counters.
 #include <catch2/catch.hpp>
 

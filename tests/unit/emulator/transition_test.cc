@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // --running-for / --then / --running-cluster: the newest backup is Running for a cluster's first
 // N requests, then Success or Failed.
 #include <catch2/catch.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The held-back text of json: appended across chunk boundaries, taken back to a mark, written
 // whole and in order. Expected text is built here with plain std::string.
 #include <catch2/catch.hpp>

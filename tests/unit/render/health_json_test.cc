@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `check -o json`: one object per cluster, every key present, literal text.
 #include <catch2/catch.hpp>
 

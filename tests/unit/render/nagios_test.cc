@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Monitoring-plugin output of a health report: literal lines, the strict parser's reading of
 // them, and the exit code of each state.
 #include <catch2/catch.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The Prometheus text exposition of a health report, line by line.
 #include <catch2/catch.hpp>
 

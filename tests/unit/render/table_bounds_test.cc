@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The table's bounds: a duration from any pair of 64-bit times without overflow, and no cell
 // wider than kMaxCellWidth however long the value.
 #include <catch2/catch.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The table for people at a terminal: colour of State, fitting a width by shortening free text
 // only, and alignment measured in display columns (wide characters, colour codes).
 #include <catch2/catch.hpp>

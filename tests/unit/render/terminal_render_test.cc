@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // RenderOptions::terminal: on a terminal csv and tsv replace control characters and json/ndjson
 // escape them (the same JSON data); into a file or pipe every format keeps the exact value.
 #include <catch2/catch.hpp>
