@@ -30,6 +30,11 @@ struct Job {
     }
 };
 
+// Pages a cluster may plan before they are handed on: two for each worker.
+std::int64_t pages_ahead(int concurrency) {
+    return 2 * static_cast<std::int64_t>(std::max(1, concurrency));
+}
+
 struct Outcome {
     Job job;
     Expected<BackupPage> page;
@@ -48,10 +53,10 @@ class Scheduler {
           // As many pages of the clusters after the one being handed on as the current one may
           // plan: enough to keep every worker busy across cluster boundaries, few enough that
           // what waits for its turn stays small however many clusters there are.
-          ahead_(ids.size(), 2 * static_cast<std::int64_t>(std::max(1, options.concurrency))) {
+          ahead_(ids.size(), pages_ahead(options.concurrency)) {
         options_.concurrency = std::max(1, options_.concurrency);
         PagingBounds bounds;
-        bounds.ahead = 2 * static_cast<std::int64_t>(options_.concurrency);
+        bounds.ahead = pages_ahead(options_.concurrency);
         bounds.max_growth_rounds = options_.max_growth_rounds;
         bounds.max_requests = options_.max_requests_per_cluster;
         queues_.reserve(ids.size());
